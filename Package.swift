@@ -1,0 +1,122 @@
+// swift-tools-version:6.1
+// The Nimbus node manager: a privilege-separated daemon (supervisor + network, signer and installer roles)
+// and the `nimbus` CLI. The layout mirrors the process model: pure cores per role, an IPC catalogue,
+// a sandbox module over small C shims, and thin executables that wire cores to the runtime.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "nimbus-node-manager",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "nimbus-node-manager", targets: ["nimbus-node-manager"]),
+        .executable(name: "nimbus-nm-network", targets: ["nimbus-nm-network"]),
+        .executable(name: "nimbus-nm-signer", targets: ["nimbus-nm-signer"]),
+        .executable(name: "nimbus-nm-installer", targets: ["nimbus-nm-installer"]),
+        .executable(name: "nimbus", targets: ["nimbus"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // MARK: C shims (raw syscalls stay here, behind nm_-prefixed functions)
+        .target(name: "CNimbusSpawn", path: "Sources/CNimbusSpawn"),
+        .target(
+            name: "CNimbusSandbox", path: "Sources/CNimbusSandbox",
+            linkerSettings: [.linkedLibrary("seccomp"), .linkedLibrary("cap")]
+        ),
+
+        // MARK: Pure modules (no syscalls, no clock, no sockets)
+        .target(name: "NimbusIPC", swiftSettings: strict),
+        .target(name: "NimbusSupervisorCore", dependencies: ["NimbusIPC"], swiftSettings: strict),
+        .target(name: "NimbusSignerCore", dependencies: ["NimbusIPC"], swiftSettings: strict),
+        .target(name: "NimbusInstallerCore", dependencies: ["NimbusIPC"], swiftSettings: strict),
+        .target(name: "NimbusNetworkCore", dependencies: ["NimbusIPC", "NimbusAPI"], swiftSettings: strict),
+        .target(name: "NimbusAPI", dependencies: ["NimbusIPC"], swiftSettings: strict),
+        .target(name: "NimbusConfig", dependencies: ["TOMLKit"], swiftSettings: strict),
+
+        // MARK: Edges (syscalls, files, threads)
+        .target(name: "NimbusSandbox", dependencies: ["CNimbusSandbox"], swiftSettings: strict),
+        .target(
+            name: "NimbusRuntime",
+            dependencies: ["NimbusIPC", "CNimbusSpawn", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "NimbusStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "NimbusControlServer",
+            dependencies: [
+                "NimbusAPI", "NimbusRuntime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: Executables (thin: wire a core to the runtime)
+        .executableTarget(
+            name: "nimbus-node-manager",
+            dependencies: [
+                "NimbusSupervisorCore", "NimbusRuntime", "NimbusSandbox", "NimbusConfig", "CNimbusSpawn",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "nimbus-nm-network",
+            dependencies: [
+                "NimbusNetworkCore", "NimbusRuntime", "NimbusSandbox", "NimbusStore", "NimbusControlServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "nimbus-nm-signer",
+            dependencies: [
+                "NimbusSignerCore", "NimbusRuntime", "NimbusSandbox", "NimbusStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "nimbus-nm-installer",
+            dependencies: [
+                "NimbusInstallerCore", "NimbusRuntime", "NimbusSandbox", "NimbusStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "nimbus",
+            dependencies: [
+                "NimbusAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "NimbusIPCTests", dependencies: ["NimbusIPC"]),
+        .testTarget(name: "NimbusSupervisorCoreTests", dependencies: ["NimbusSupervisorCore"]),
+        .testTarget(name: "NimbusConfigTests", dependencies: ["NimbusConfig"]),
+        .testTarget(name: "NimbusStoreTests", dependencies: ["NimbusStore"]),
+        .testTarget(name: "NimbusRuntimeTests", dependencies: ["NimbusRuntime", "NimbusIPC"]),
+        .testTarget(name: "NimbusSandboxTests", dependencies: ["NimbusSandbox", "CNimbusSandbox"]),
+        .testTarget(name: "NimbusAPITests", dependencies: ["NimbusAPI"]),
+        .testTarget(name: "DaemonTests", dependencies: ["NimbusAPI"]),
+    ]
+)

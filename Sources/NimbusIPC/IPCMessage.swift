@@ -1,0 +1,72 @@
+/// Every message of the catalogue with its typed body. Encoding and decoding live together so that they cannot
+/// drift; decoding insists on an exact length.
+public enum IPCMessage: Sendable, Equatable {
+    case ping(nonce: UInt64)
+    case pong(nonce: UInt64)
+    case failure(Failure)
+    case ready(steps: [SandboxStepReport])
+    case shutdown
+    case peerLinkReplaced(peer: Role)
+    case roleStatusRequest
+    case roleStatus([RoleInfo])
+    case keyStoreStatusRequest
+    case keyStoreStatus(KeyStoreStatus)
+    case installStateRequest
+    case installState(InstallState)
+
+    /// The wire number of this message.
+    public var type: MessageType {
+        switch self {
+        case .ping: .ping
+        case .pong: .pong
+        case .failure: .failure
+        case .ready: .ready
+        case .shutdown: .shutdown
+        case .peerLinkReplaced: .peerLinkReplaced
+        case .roleStatusRequest: .roleStatusRequest
+        case .roleStatus: .roleStatus
+        case .keyStoreStatusRequest: .keyStoreStatusRequest
+        case .keyStoreStatus: .keyStoreStatus
+        case .installStateRequest: .installStateRequest
+        case .installState: .installState
+        }
+    }
+
+    /// The body bytes.
+    public func encodedBody() -> [UInt8] {
+        var writer = WireWriter()
+        switch self {
+        case let .ping(nonce), let .pong(nonce): writer.u64(nonce)
+        case let .failure(failure): failure.encode(into: &writer)
+        case let .ready(steps): writer.array(steps) { $1.encode(into: &$0) }
+        case .shutdown, .roleStatusRequest, .keyStoreStatusRequest, .installStateRequest: break
+        case let .peerLinkReplaced(peer): writer.u8(peer.rawValue)
+        case let .roleStatus(roles): writer.array(roles) { $1.encode(into: &$0) }
+        case let .keyStoreStatus(status): status.encode(into: &writer)
+        case let .installState(state): state.encode(into: &writer)
+        }
+        return writer.bytes
+    }
+
+    /// Decodes a body of the given type. Throws on a short, long or malformed body.
+    public static func decode(type: MessageType, body: [UInt8]) throws(IPCError) -> IPCMessage {
+        var reader = WireReader(body)
+        let message: IPCMessage
+        switch type {
+        case .ping: message = .ping(nonce: try reader.u64())
+        case .pong: message = .pong(nonce: try reader.u64())
+        case .failure: message = .failure(try Failure(from: &reader))
+        case .ready: message = .ready(steps: try reader.array { (r) throws(IPCError) in try SandboxStepReport(from: &r) })
+        case .shutdown: message = .shutdown
+        case .peerLinkReplaced: message = .peerLinkReplaced(peer: try reader.enumeration(Role.self, field: "peer"))
+        case .roleStatusRequest: message = .roleStatusRequest
+        case .roleStatus: message = .roleStatus(try reader.array { (r) throws(IPCError) in try RoleInfo(from: &r) })
+        case .keyStoreStatusRequest: message = .keyStoreStatusRequest
+        case .keyStoreStatus: message = .keyStoreStatus(try KeyStoreStatus(from: &reader))
+        case .installStateRequest: message = .installStateRequest
+        case .installState: message = .installState(try InstallState(from: &reader))
+        }
+        try reader.finish()
+        return message
+    }
+}

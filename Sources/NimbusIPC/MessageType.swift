@@ -1,0 +1,52 @@
+/// The wire number of every message in the catalogue (docs/ipc.md lists them with their links).
+/// The high byte names the catalogue: 0x00 common to every link, 0x01 supervisor links, 0x02 network<->signer,
+/// 0x03 network<->installer. Numbers are never reused.
+public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible {
+    /// Liveness probe; the receiver answers `pong` with the same nonce.
+    case ping = 0x0001
+    /// Answer to `ping`.
+    case pong = 0x0002
+    /// Operational failure of a request (a typed code and one line a user can act on; never secret material).
+    case failure = 0x0003
+
+    /// Child to supervisor, once, after the sandbox is in force: which steps are in force. Ends the starting phase.
+    case ready = 0x0101
+    /// Supervisor to child: finish in-flight work, close databases and exit.
+    case shutdown = 0x0102
+    /// Supervisor to child: a peer restarted; the new link end travels with this frame (SCM_RIGHTS).
+    case peerLinkReplaced = 0x0103
+    /// Network to supervisor: who runs, as whom, restarted how often, sandboxed how.
+    case roleStatusRequest = 0x0104
+    /// Answer to `roleStatusRequest`.
+    case roleStatus = 0x0105
+
+    /// Network to signer: how many keystores the signer holds and its schema version.
+    case keyStoreStatusRequest = 0x0201
+    /// Answer to `keyStoreStatusRequest`.
+    case keyStoreStatus = 0x0202
+
+    /// Network to installer: what is installed and what the installer is doing.
+    case installStateRequest = 0x0301
+    /// Answer to `installStateRequest`.
+    case installState = 0x0302
+
+    /// Whether a frame of this type must carry exactly one file descriptor.
+    public var carriesDescriptor: Bool { self == .peerLinkReplaced }
+
+    public var description: String {
+        switch self {
+        case .ping: "ping"
+        case .pong: "pong"
+        case .failure: "failure"
+        case .ready: "ready"
+        case .shutdown: "shutdown"
+        case .peerLinkReplaced: "peerLinkReplaced"
+        case .roleStatusRequest: "roleStatusRequest"
+        case .roleStatus: "roleStatus"
+        case .keyStoreStatusRequest: "keyStoreStatusRequest"
+        case .keyStoreStatus: "keyStoreStatus"
+        case .installStateRequest: "installStateRequest"
+        case .installState: "installState"
+        }
+    }
+}

@@ -1,0 +1,250 @@
+/// Operational failure of a request, e.g. the database could not be read.
+public struct Failure: Sendable, Equatable, Error {
+    /// Stable machine-readable reasons.
+    public enum Code: UInt16, Sendable {
+        case internalError = 1
+        case unavailable = 2
+        case storage = 3
+        case peerDown = 4
+    }
+
+    public var code: Code
+    /// One line a user can act on. Never carries secret material.
+    public var message: String
+
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.u16(code.rawValue)
+        writer.string(message)
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        let raw = try reader.u16()
+        guard let code = Code(rawValue: raw) else { throw .invalidEnum(field: "failure.code", value: UInt64(raw)) }
+        self.code = code
+        message = try reader.string()
+    }
+}
+
+/// One sandbox step as the role itself reports it after applying its sandbox.
+public struct SandboxStepReport: Sendable, Equatable {
+    public var name: String
+    public var inForce: Bool
+    public var detail: String
+
+    public init(name: String, inForce: Bool, detail: String) {
+        self.name = name
+        self.inForce = inForce
+        self.detail = detail
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.string(name)
+        writer.bool(inForce)
+        writer.string(detail)
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        name = try reader.string()
+        inForce = try reader.bool()
+        detail = try reader.string()
+    }
+}
+
+/// The lifecycle state of a role as the supervisor sees it.
+public enum RoleState: UInt8, Sendable, CustomStringConvertible {
+    case starting = 0
+    case running = 1
+    case restarting = 2
+    case stopped = 3
+
+    public var description: String {
+        switch self {
+        case .starting: "starting"
+        case .running: "running"
+        case .restarting: "restarting"
+        case .stopped: "stopped"
+        }
+    }
+}
+
+/// What the kernel says about a role's process, read by the supervisor from /proc/<pid>/status and /proc/<pid>/ns/net.
+public struct ObservedSandbox: Sendable, Equatable {
+    /// The `Seccomp:` field: 0 none, 1 strict, 2 filter.
+    public var seccompMode: UInt8
+    public var noNewPrivs: Bool
+    public var capEff: UInt64
+    public var capBnd: UInt64
+    /// The `/proc/<pid>/ns/net` link, e.g. `net:[4026531840]`.
+    public var netNamespace: String
+    /// True when the role's network namespace differs from the supervisor's.
+    public var ownNetNamespace: Bool
+
+    public init(
+        seccompMode: UInt8, noNewPrivs: Bool, capEff: UInt64, capBnd: UInt64, netNamespace: String,
+        ownNetNamespace: Bool
+    ) {
+        self.seccompMode = seccompMode
+        self.noNewPrivs = noNewPrivs
+        self.capEff = capEff
+        self.capBnd = capBnd
+        self.netNamespace = netNamespace
+        self.ownNetNamespace = ownNetNamespace
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.u8(seccompMode)
+        writer.bool(noNewPrivs)
+        writer.u64(capEff)
+        writer.u64(capBnd)
+        writer.string(netNamespace)
+        writer.bool(ownNetNamespace)
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        seccompMode = try reader.u8()
+        noNewPrivs = try reader.bool()
+        capEff = try reader.u64()
+        capBnd = try reader.u64()
+        netNamespace = try reader.string()
+        ownNetNamespace = try reader.bool()
+    }
+}
+
+/// One row of `roleStatus`.
+public struct RoleInfo: Sendable, Equatable {
+    public var role: Role
+    public var state: RoleState
+    /// Zero while no process runs.
+    public var pid: Int32
+    public var user: String
+    public var uid: UInt32
+    public var restarts: UInt32
+    /// Why the previous process ended, in words ("killed by signal 9 (SIGKILL)"); empty if it never ended.
+    public var lastExit: String
+    /// Unix time in milliseconds when the current process was spawned; zero if none.
+    public var startedAtMillis: UInt64
+    /// Read from /proc by the supervisor; nil when the process could not be inspected.
+    public var observed: ObservedSandbox?
+    /// The role's own account of its sandbox, from its `ready` message.
+    public var reported: [SandboxStepReport]
+
+    public init(
+        role: Role, state: RoleState, pid: Int32, user: String, uid: UInt32, restarts: UInt32, lastExit: String,
+        startedAtMillis: UInt64, observed: ObservedSandbox?, reported: [SandboxStepReport]
+    ) {
+        self.role = role
+        self.state = state
+        self.pid = pid
+        self.user = user
+        self.uid = uid
+        self.restarts = restarts
+        self.lastExit = lastExit
+        self.startedAtMillis = startedAtMillis
+        self.observed = observed
+        self.reported = reported
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.u8(role.rawValue)
+        writer.u8(state.rawValue)
+        writer.i32(pid)
+        writer.string(user)
+        writer.u32(uid)
+        writer.u32(restarts)
+        writer.string(lastExit)
+        writer.u64(startedAtMillis)
+        writer.bool(observed != nil)
+        observed?.encode(into: &writer)
+        writer.array(reported) { $1.encode(into: &$0) }
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        role = try reader.enumeration(Role.self, field: "role")
+        state = try reader.enumeration(RoleState.self, field: "state")
+        pid = try reader.i32()
+        user = try reader.string()
+        uid = try reader.u32()
+        restarts = try reader.u32()
+        lastExit = try reader.string()
+        startedAtMillis = try reader.u64()
+        observed = try reader.bool() ? try ObservedSandbox(from: &reader) : nil
+        reported = try reader.array { (r) throws(IPCError) in try SandboxStepReport(from: &r) }
+    }
+}
+
+/// The signer's key store, as far as it may be told: counts, never keys.
+public struct KeyStoreStatus: Sendable, Equatable {
+    /// Encrypted keystores held.
+    public var keystoreCount: UInt32
+    /// The schema version of the signer's database after migrations.
+    public var schemaVersion: UInt32
+
+    public init(keystoreCount: UInt32, schemaVersion: UInt32) {
+        self.keystoreCount = keystoreCount
+        self.schemaVersion = schemaVersion
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.u32(keystoreCount)
+        writer.u32(schemaVersion)
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        keystoreCount = try reader.u32()
+        schemaVersion = try reader.u32()
+    }
+}
+
+/// What the installer has installed and what it is doing.
+public struct InstallState: Sendable, Equatable {
+    /// The installer's current activity.
+    public enum Phase: UInt8, Sendable, CustomStringConvertible {
+        case idle = 0
+        case downloading = 1
+        case verifying = 2
+        case installing = 3
+
+        public var description: String {
+            switch self {
+            case .idle: "idle"
+            case .downloading: "downloading"
+            case .verifying: "verifying"
+            case .installing: "installing"
+            }
+        }
+    }
+
+    public var phase: Phase
+    /// The Nimbus version in use, empty when none was installed by the node manager.
+    public var activeVersion: String
+    /// Every installed version, newest first.
+    public var installedVersions: [String]
+    /// The schema version of the installer's database after migrations.
+    public var schemaVersion: UInt32
+
+    public init(phase: Phase, activeVersion: String, installedVersions: [String], schemaVersion: UInt32) {
+        self.phase = phase
+        self.activeVersion = activeVersion
+        self.installedVersions = installedVersions
+        self.schemaVersion = schemaVersion
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.u8(phase.rawValue)
+        writer.string(activeVersion)
+        writer.array(installedVersions) { $0.string($1) }
+        writer.u32(schemaVersion)
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        phase = try reader.enumeration(Phase.self, field: "phase")
+        activeVersion = try reader.string()
+        installedVersions = try reader.array { (r) throws(IPCError) in try r.string() }
+        schemaVersion = try reader.u32()
+    }
+}
