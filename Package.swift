@@ -53,6 +53,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "NimbusRoleHost",
+            dependencies: [
+                "NimbusIPC", "NimbusRuntime", "NimbusSandbox", "NimbusStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "NimbusControlServer",
             dependencies: [
                 "NimbusAPI", "NimbusRuntime",
@@ -67,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "nimbus-node-manager",
             dependencies: [
-                "NimbusSupervisorCore", "NimbusRuntime", "NimbusSandbox", "NimbusConfig", "CNimbusSpawn",
+                "NimbusSupervisorCore", "NimbusRuntime", "NimbusSandbox", "NimbusConfig", "NimbusAPI", "CNimbusSpawn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -76,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "nimbus-nm-network",
             dependencies: [
-                "NimbusNetworkCore", "NimbusRuntime", "NimbusSandbox", "NimbusStore", "NimbusControlServer",
+                "NimbusNetworkCore", "NimbusRoleHost", "NimbusControlServer",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -84,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "nimbus-nm-signer",
             dependencies: [
-                "NimbusSignerCore", "NimbusRuntime", "NimbusSandbox", "NimbusStore",
+                "NimbusSignerCore", "NimbusRoleHost",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -92,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "nimbus-nm-installer",
             dependencies: [
-                "NimbusInstallerCore", "NimbusRuntime", "NimbusSandbox", "NimbusStore",
+                "NimbusInstallerCore", "NimbusRoleHost",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -1,0 +1,119 @@
+import TOMLKit
+
+/// The node manager's configuration file (`--config`, TOML). Every key is optional; `docs/configuration.md`
+/// lists each with its default. Unknown keys are errors: a typo must not silently leave a default in place.
+public struct NodeManagerConfig: Sendable, Equatable {
+    /// Where the roles keep their state (system mode default `/var/lib/nimbus-node-manager`).
+    public var dataDir: String?
+    /// The control socket the CLI talks to.
+    public var controlSocket: String?
+    /// The group allowed to use the control socket in system mode.
+    public var controlGroup: String?
+    /// Directory of the seccomp policy files.
+    public var policyDir: String?
+    /// `trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`.
+    public var logLevel: String?
+    /// Report forbidden syscalls instead of killing the role (development only).
+    public var seccompDebug: Bool?
+    /// How long a graceful shutdown may take before roles are killed.
+    public var shutdownTimeoutSeconds: Int?
+    /// The users the unprivileged roles run as.
+    public var networkUser: String?
+    public var signerUser: String?
+
+    public init() {}
+
+    /// Why a configuration file was refused: the file, the place, and what is wrong.
+    public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
+        public var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// Parses TOML text. `source` names the file in error messages.
+    public init(toml text: String, source: String) throws(Invalid) {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw Invalid("\(source):\(error.source.begin.line):\(error.source.begin.column): \(error.description)")
+        } catch {
+            throw Invalid("\(source): \(error)")
+        }
+        var reader = TableReader(table: table, path: "", source: source)
+        dataDir = try reader.string("data_dir")
+        controlSocket = try reader.string("control_socket")
+        controlGroup = try reader.string("control_group")
+        policyDir = try reader.string("policy_dir")
+        logLevel = try reader.string("log_level")
+        if let level = logLevel, !Self.logLevels.contains(level) {
+            throw Invalid("\(source): log_level must be one of \(Self.logLevels.joined(separator: ", ")), not \"\(level)\"")
+        }
+        seccompDebug = try reader.bool("seccomp_debug")
+        shutdownTimeoutSeconds = try reader.int("shutdown_timeout_seconds")
+        if let seconds = shutdownTimeoutSeconds, !(1...600).contains(seconds) {
+            throw Invalid("\(source): shutdown_timeout_seconds must be between 1 and 600, not \(seconds)")
+        }
+        if var users = try reader.table("users") {
+            networkUser = try users.string("network")
+            signerUser = try users.string("signer")
+            try users.rejectUnknown()
+        }
+        try reader.rejectUnknown()
+    }
+}
+
+/// Reads typed keys from a table and remembers which it read, so that the rest can be reported as unknown.
+struct TableReader {
+    let table: TOMLTable
+    let path: String
+    let source: String
+    private var seen: Set<String> = []
+
+    init(table: TOMLTable, path: String, source: String) {
+        self.table = table
+        self.path = path
+        self.source = source
+    }
+
+    private func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    mutating func string(_ key: String) throws(NodeManagerConfig.Invalid) -> String? {
+        seen.insert(key)
+        guard let value = table[key] else { return nil }
+        guard let string = value.string else { throw wrongType(key, "a string") }
+        return string
+    }
+
+    mutating func bool(_ key: String) throws(NodeManagerConfig.Invalid) -> Bool? {
+        seen.insert(key)
+        guard let value = table[key] else { return nil }
+        guard let bool = value.bool else { throw wrongType(key, "true or false") }
+        return bool
+    }
+
+    mutating func int(_ key: String) throws(NodeManagerConfig.Invalid) -> Int? {
+        seen.insert(key)
+        guard let value = table[key] else { return nil }
+        guard let int = value.int else { throw wrongType(key, "an integer") }
+        return int
+    }
+
+    mutating func table(_ key: String) throws(NodeManagerConfig.Invalid) -> TableReader? {
+        seen.insert(key)
+        guard let value = table[key] else { return nil }
+        guard let nested = value.table else { throw wrongType(key, "a table") }
+        return TableReader(table: nested, path: name(key), source: source)
+    }
+
+    func rejectUnknown() throws(NodeManagerConfig.Invalid) {
+        if let unknown = table.keys.sorted().first(where: { !seen.contains($0) }) {
+            throw NodeManagerConfig.Invalid("\(source): unknown key \"\(name(unknown))\"")
+        }
+    }
+
+    private func wrongType(_ key: String, _ expected: String) -> NodeManagerConfig.Invalid {
+        NodeManagerConfig.Invalid("\(source): \(name(key)) must be \(expected)")
+    }
+}

@@ -1,0 +1,86 @@
+/// Everything the supervisor needs to run, after merging defaults, the configuration file and the command line
+/// (command line wins). Pure, so that the precedence rules are tested without a filesystem.
+public struct Settings: Sendable, Equatable {
+    /// `system`: started as root, roles switch to their users and get the full sandbox.
+    /// `dev`: unprivileged, every sandbox step that works without root, state under a local directory.
+    public enum Mode: String, Sendable {
+        case system
+        case dev
+    }
+
+    public var mode: Mode
+    public var dataDir: String
+    public var controlSocket: String
+    public var controlGroup: String
+    public var policyDir: String?
+    public var logLevel: String
+    public var seccompDebug: Bool
+    public var shutdownTimeoutSeconds: Int
+    public var networkUser: String
+    public var signerUser: String
+
+    /// System-mode defaults.
+    public static let systemDataDir = "/var/lib/nimbus-node-manager"
+    public static let systemControlSocket = "/run/nimbus-node-manager/control.sock"
+    public static let devDataDir = ".nimbus-dev"
+
+    /// What the command line said; nil means "not given".
+    public struct Overrides: Sendable, Equatable {
+        public var dev = false
+        public var dataDir: String?
+        public var controlSocket: String?
+        public var policyDir: String?
+        public var logLevel: String?
+        public var seccompDebug: Bool?
+
+        public init() {}
+    }
+
+    /// Why the settings cannot be used.
+    public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Resolves the settings. `isRoot` decides whether system mode is possible; `workingDirectory` anchors
+    /// relative paths so that roles, which do not share the supervisor's working directory, see absolute ones.
+    public static func resolve(
+        config: NodeManagerConfig, overrides: Overrides, isRoot: Bool, workingDirectory: String
+    ) throws(Invalid) -> Settings {
+        let mode: Mode = overrides.dev ? .dev : .system
+        if mode == .system && !isRoot {
+            throw Invalid(
+                description: "system mode needs root (it switches each role to its own user and sandboxes it); "
+                    + "run `nimbus-node-manager --dev` for an unprivileged development instance")
+        }
+        func absolute(_ path: String) -> String {
+            if path.hasPrefix("/") { return normalized(path) }
+            return normalized(workingDirectory + "/" + path)
+        }
+        let dataDir = absolute(overrides.dataDir ?? config.dataDir ?? (mode == .dev ? devDataDir : systemDataDir))
+        let socket = overrides.controlSocket ?? config.controlSocket
+            ?? (mode == .dev ? dataDir + "/control.sock" : systemControlSocket)
+        let timeout = config.shutdownTimeoutSeconds ?? 10
+        return Settings(
+            mode: mode, dataDir: dataDir, controlSocket: absolute(socket),
+            controlGroup: config.controlGroup ?? "nimbus-nm",
+            policyDir: (overrides.policyDir ?? config.policyDir).map(absolute),
+            logLevel: overrides.logLevel ?? config.logLevel ?? "info",
+            seccompDebug: overrides.seccompDebug ?? config.seccompDebug ?? false,
+            shutdownTimeoutSeconds: timeout,
+            networkUser: config.networkUser ?? "nimbus-nm", signerUser: config.signerUser ?? "nimbus-signer")
+    }
+
+    /// Removes `.` and empty components and resolves `..` lexically (no symlinks: nothing is read).
+    static func normalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if component == "." { continue }
+            if component == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
+            parts.append(component)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import NimbusAPI
+import NimbusIPC
+
+/// The local control API (HTTP/1.1 + JSON on the control socket). Pure: the answers of the other roles are
+/// injected, so tests drive routing and composition without sockets.
+public struct ControlAPI: Sendable {
+    /// How the API reaches the other roles.
+    public struct Backends: Sendable {
+        public var roleStatus: @Sendable () async throws -> [RoleInfo]
+        public var keyStoreStatus: @Sendable () async throws -> KeyStoreStatus
+        public var installState: @Sendable () async throws -> InstallState
+
+        public init(
+            roleStatus: @escaping @Sendable () async throws -> [RoleInfo],
+            keyStoreStatus: @escaping @Sendable () async throws -> KeyStoreStatus,
+            installState: @escaping @Sendable () async throws -> InstallState
+        ) {
+            self.roleStatus = roleStatus
+            self.keyStoreStatus = keyStoreStatus
+            self.installState = installState
+        }
+    }
+
+    /// An answer: status code and JSON body.
+    public struct Response: Sendable, Equatable {
+        public var status: Int
+        public var body: [UInt8]
+
+        public init(status: Int, body: [UInt8]) {
+            self.status = status
+            self.body = body
+        }
+    }
+
+    private let mode: String
+    private let backends: Backends
+
+    public init(mode: String, backends: Backends) {
+        self.mode = mode
+        self.backends = backends
+    }
+
+    /// Routes one request. `path` is the request target; a query string is ignored for now.
+    public func handle(method: String, path target: String) async -> Response {
+        let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? target
+        switch path {
+        case "/v1/status":
+            guard method == "GET" else { return methodNotAllowed(method, path) }
+            return await status()
+        case "/v1/health":
+            guard method == "GET" else { return methodNotAllowed(method, path) }
+            return Response(status: 200, body: Array(#"{"ok":true}"#.utf8))
+        default:
+            return error(404, "no such endpoint: \(path)")
+        }
+    }
+
+    private func status() async -> Response {
+        let roles: [RoleInfo]
+        do {
+            roles = try await backends.roleStatus()
+        } catch {
+            return self.error(503, "the supervisor did not answer: \(error)")
+        }
+        async let signer = Self.capture(backends.keyStoreStatus)
+        async let installer = Self.capture(backends.installState)
+        let report = StatusReport(mode: mode, roles: roles, signer: await signer, installer: await installer)
+        return Response(status: 200, body: Self.encode(report))
+    }
+
+    private static func capture<T: Sendable>(_ body: @Sendable () async throws -> T) async -> Result<T, any Error> {
+        do { return .success(try await body()) } catch { return .failure(error) }
+    }
+
+    private func methodNotAllowed(_ method: String, _ path: String) -> Response {
+        error(405, "\(method) is not allowed on \(path)")
+    }
+
+    private func error(_ status: Int, _ message: String) -> Response {
+        Response(status: status, body: Self.encode(APIError(error: message)))
+    }
+
+    /// Compact JSON with sorted keys: byte-stable for equal values.
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array((try? encoder.encode(value)) ?? Data(#"{"error":"encoding failed"}"#.utf8))
+    }
+}

@@ -1,0 +1,88 @@
+/// The command line the supervisor gives a role executable. Strict: an unknown or repeated flag is an error,
+/// because nothing but the supervisor should ever start a role.
+public struct RoleArguments: Sendable, Equatable {
+    /// The role's own state directory (mode 0700, owned by the role's user).
+    public var stateDir: String
+    /// The seccomp policy file of this role.
+    public var policy: String
+    /// The user to switch to (system mode); nil keeps the current identity (dev mode).
+    public var user: String?
+    /// Report forbidden syscalls instead of killing (development only).
+    public var seccompDebug = false
+    /// `trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`.
+    public var logLevel = "info"
+    /// `system` or `dev`, for reports.
+    public var mode = "system"
+    /// Network role: where to serve the control API.
+    public var controlSocket: String?
+    /// Network role: the socket file's mode (0660 in system mode, group-restricted; 0600 in dev mode).
+    public var controlSocketMode: UInt32 = 0o600
+
+    public init(stateDir: String, policy: String) {
+        self.stateDir = stateDir
+        self.policy = policy
+    }
+
+    /// The argv (without the executable) that `parse` accepts back.
+    public var arguments: [String] {
+        var out = ["--state-dir", stateDir, "--policy", policy, "--log-level", logLevel, "--mode", mode]
+        if let user { out += ["--user", user] }
+        if seccompDebug { out.append("--seccomp-debug") }
+        if let controlSocket {
+            out += ["--control-socket", controlSocket, "--control-socket-mode", String(controlSocketMode, radix: 8)]
+        }
+        return out
+    }
+
+    /// Why the command line was refused.
+    public struct Invalid: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Parses `arguments` (without the executable name).
+    public static func parse(_ arguments: [String]) throws(Invalid) -> RoleArguments {
+        var values: [String: String] = [:]
+        var debug = false
+        var index = 0
+        let valued: Set<String> = [
+            "--state-dir", "--policy", "--user", "--log-level", "--mode", "--control-socket", "--control-socket-mode",
+        ]
+        while index < arguments.count {
+            let flag = arguments[index]
+            if flag == "--seccomp-debug" {
+                debug = true
+                index += 1
+                continue
+            }
+            guard valued.contains(flag) else { throw Invalid(description: "unknown argument \(flag)") }
+            guard index + 1 < arguments.count else { throw Invalid(description: "\(flag) needs a value") }
+            guard values[flag] == nil else { throw Invalid(description: "\(flag) given twice") }
+            values[flag] = arguments[index + 1]
+            index += 2
+        }
+        guard let stateDir = values["--state-dir"], let policy = values["--policy"] else {
+            throw Invalid(description: "--state-dir and --policy are required")
+        }
+        var parsed = RoleArguments(stateDir: stateDir, policy: policy)
+        parsed.user = values["--user"]
+        parsed.seccompDebug = debug
+        if let level = values["--log-level"] {
+            guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
+                throw Invalid(description: "unknown log level \(level)")
+            }
+            parsed.logLevel = level
+        }
+        if let mode = values["--mode"] {
+            guard mode == "system" || mode == "dev" else { throw Invalid(description: "unknown mode \(mode)") }
+            parsed.mode = mode
+        }
+        parsed.controlSocket = values["--control-socket"]
+        if let mode = values["--control-socket-mode"] {
+            guard let bits = UInt32(mode, radix: 8), bits <= 0o777 else {
+                throw Invalid(description: "invalid --control-socket-mode \(mode)")
+            }
+            parsed.controlSocketMode = bits
+        }
+        return parsed
+    }
+}

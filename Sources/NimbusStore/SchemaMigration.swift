@@ -1,0 +1,61 @@
+/// One step of a role's schema, applied once, in order, inside a transaction (GRDB's `DatabaseMigrator`).
+/// Identifiers are never renamed or reused: a database records which ones it has seen.
+public struct SchemaMigration: Sendable {
+    public var identifier: String
+    public var sql: String
+
+    public init(_ identifier: String, _ sql: String) {
+        self.identifier = identifier
+        self.sql = sql
+    }
+}
+
+/// The schema of each role's database. Each role owns one database and no role reads another's.
+public enum RoleSchema {
+    /// The network role: control-socket audit trail (who asked what, from which uid).
+    public static let network: [SchemaMigration] = [
+        SchemaMigration(
+            "1-control-audit",
+            """
+            CREATE TABLE control_audit (
+                id INTEGER PRIMARY KEY,
+                at_millis INTEGER NOT NULL,
+                peer_uid INTEGER NOT NULL,
+                peer_pid INTEGER NOT NULL,
+                method TEXT NOT NULL,
+                path TEXT NOT NULL,
+                status INTEGER NOT NULL
+            );
+            """),
+    ]
+
+    /// The signer: encrypted EIP-2335 keystores only (never a plaintext key).
+    public static let signer: [SchemaMigration] = [
+        SchemaMigration(
+            "1-keystores",
+            """
+            CREATE TABLE keystores (
+                pubkey BLOB PRIMARY KEY NOT NULL CHECK (length(pubkey) = 48),
+                path TEXT NOT NULL,
+                keystore_json TEXT NOT NULL,
+                created_at_millis INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
+    ]
+
+    /// The installer: what it installed, and which version is active.
+    public static let installer: [SchemaMigration] = [
+        SchemaMigration(
+            "1-installs",
+            """
+            CREATE TABLE installs (
+                version TEXT PRIMARY KEY NOT NULL,
+                commit_hash TEXT NOT NULL,
+                path TEXT NOT NULL,
+                installed_at_millis INTEGER NOT NULL,
+                active INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1))
+            );
+            CREATE UNIQUE INDEX installs_single_active ON installs(active) WHERE active = 1;
+            """),
+    ]
+}

@@ -1,0 +1,103 @@
+import CNimbusSpawn
+import Foundation
+import NimbusConfig
+import NimbusIPC
+import NimbusRuntime
+
+/// Builds each role's command line and environment and starts it through the C spawn shim.
+struct RoleLauncher {
+    let settings: Settings
+    let executableDir: String
+    let policyDir: String
+
+    /// The executable of a role, next to the supervisor's own.
+    func executable(_ role: Role) -> String {
+        "\(executableDir)/nimbus-nm-\(role)"
+    }
+
+    /// The role's user in system mode; nil keeps the supervisor's identity (the installer stays root, and every
+    /// role keeps the invoking user in dev mode).
+    func user(_ role: Role) -> String? {
+        guard settings.mode == .system else { return nil }
+        switch role {
+        case .network: return settings.networkUser
+        case .signer: return settings.signerUser
+        case .installer, .supervisor: return nil
+        }
+    }
+
+    func stateDir(_ role: Role) -> String { "\(settings.dataDir)/\(role)" }
+
+    func arguments(_ role: Role) -> RoleArguments {
+        var arguments = RoleArguments(stateDir: stateDir(role), policy: "\(policyDir)/\(role).policy")
+        arguments.user = user(role)
+        arguments.seccompDebug = settings.seccompDebug
+        arguments.logLevel = settings.logLevel
+        arguments.mode = settings.mode.rawValue
+        if role == .network {
+            arguments.controlSocket = settings.controlSocket
+            arguments.controlSocketMode = settings.mode == .system ? 0o660 : 0o600
+        }
+        return arguments
+    }
+
+    /// A minimal environment: the supervisor's own may hold anything, and roles need almost nothing.
+    func environment() -> [String] {
+        var environment = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"]
+        if let journal = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] {
+            environment.append("JOURNAL_STREAM=\(journal)")
+        }
+        return environment
+    }
+
+    /// Why a spawn failed.
+    struct Failure: Error, CustomStringConvertible {
+        var step: Int32
+        var errno: Int32
+        var description: String {
+            let what = switch step {
+            case 1: "fork"
+            case 2: "resetting signals"
+            case 3: "starting a session"
+            case 4: "entering a user namespace"
+            case 5: "entering a network namespace"
+            case 6: "placing descriptors"
+            case 7: "exec"
+            default: "step \(step)"
+            }
+            return "\(what) failed: \(String(cString: strerror(errno)))"
+        }
+    }
+
+    /// Starts `role` with `descriptors` at 3, 4, ...; returns its pid.
+    func spawn(_ role: Role, descriptors: [Int32], newNetNamespace: Bool, newUserNamespace: Bool) throws(Failure) -> Int32 {
+        let path = executable(role)
+        let argv = [path] + arguments(role).arguments
+        let envp = environment()
+        var pid: pid_t = 0
+        var step: Int32 = 0
+        var error: Int32 = 0
+        let result = withCStrings(argv) { argvPointer in
+            withCStrings(envp) { envpPointer in
+                descriptors.withUnsafeBufferPointer { fds in
+                    path.withCString { pathPointer in
+                        var request = nm_spawn_request(
+                            path: pathPointer, argv: argvPointer, envp: envpPointer, fds: fds.baseAddress,
+                            nfds: Int32(fds.count), new_net_namespace: newNetNamespace ? 1 : 0,
+                            new_user_namespace: newUserNamespace ? 1 : 0)
+                        return nm_spawn(&request, &pid, &step, &error)
+                    }
+                }
+            }
+        }
+        guard result == 0 else { throw Failure(step: step, errno: error) }
+        return pid
+    }
+}
+
+/// Calls `body` with a NULL-terminated C array of the strings, valid only during the call.
+func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    let pointers = strings.map { strdup($0) } + [nil]
+    defer { pointers.forEach { free($0) } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
