@@ -125,6 +125,9 @@ let package = Package(
         .testTarget(name: "NimbusRuntimeTests", dependencies: ["NimbusRuntime", "NimbusIPC"]),
         .testTarget(name: "NimbusSandboxTests", dependencies: ["NimbusSandbox", "CNimbusSandbox"]),
         .testTarget(name: "NimbusAPITests", dependencies: ["NimbusAPI"]),
-        .testTarget(name: "DaemonTests", dependencies: ["NimbusAPI"]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["NimbusAPI", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ]
 )

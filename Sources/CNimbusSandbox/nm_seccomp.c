@@ -53,6 +53,13 @@ nm_seccomp_filter *nm_seccomp_filter_create(uint32_t action, uint32_t errno_valu
     }
     // Report the kernel's own error codes from seccomp_load instead of libseccomp's generic -ECANCELED.
     (void)seccomp_attr_set(filter->context, SCMP_FLTATR_API_SYSRAWRC, 1);
+    // A syscall made through another ABI (int 0x80, x32) would dodge every rule; libseccomp's default for those
+    // kills only the calling thread, which can leave a half-working process behind.
+    if (seccomp_attr_set(filter->context, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) != 0) {
+        seccomp_release(filter->context);
+        free(filter);
+        return NULL;
+    }
     return filter;
 }
 

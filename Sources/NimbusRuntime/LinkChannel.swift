@@ -40,7 +40,10 @@ public final class LinkChannel: Sendable {
     }
 
     private let state: Mutex<State>
-    private let writer = Mutex<Void>(())
+    /// Serialises writes and guards the descriptor's lifetime: true once the reader closed it. Every use of the
+    /// descriptor outside the reader holds this lock and checks it, so that a closed number that the kernel has
+    /// since reused for another link is never written to or shut down.
+    private let descriptorClosed = Mutex<Bool>(false)
 
     /// Takes ownership of `descriptor`, a connected stream socket.
     public init(link: Link, local: Role, descriptor: Int32) {
@@ -113,8 +116,11 @@ public final class LinkChannel: Sendable {
     /// Closes the link; the reader thread ends and `onClose` runs with `.closedLocally` (or whatever came first).
     public func close() {
         // shutdown() wakes the reader thread's recvmsg; the descriptor itself is closed by the reader.
-        state.withLock { $0.closingLocally = true }
-        Glibc.shutdown(descriptor, Int32(SHUT_RDWR))
+        descriptorClosed.withLock { closed in
+            guard !closed else { return }
+            state.withLock { $0.closingLocally = true }
+            Glibc.shutdown(descriptor, Int32(SHUT_RDWR))
+        }
     }
 
     // MARK: Internals
@@ -128,8 +134,9 @@ public final class LinkChannel: Sendable {
     }
 
     private func write(_ bytes: [UInt8], descriptor passing: Int32) -> Bool {
-        writer.withLock { _ in
-            bytes.withUnsafeBytes { buffer in
+        descriptorClosed.withLock { closed in
+            guard !closed else { return false }
+            return bytes.withUnsafeBytes { buffer in
                 var offset = 0
                 var attached = passing
                 while offset < buffer.count {
@@ -220,6 +227,9 @@ public final class LinkChannel: Sendable {
         }
         stray.forEach { _ = Glibc.close($0) }
         for waiter in waiters { waiter.resume(throwing: LinkError.closed(peer: peer)) }
-        writer.withLock { _ in _ = Glibc.close(descriptor) }
+        descriptorClosed.withLock { closed in
+            closed = true
+            _ = Glibc.close(descriptor)
+        }
     }
 }

@@ -53,9 +53,6 @@ struct SeccompPolicyParser {
         if defaultAction != nil {
             throw error(line, "second 'default' line (the first is line \(defaultLine)); keep one")
         }
-        if !groups.isEmpty {
-            throw error(line, "'default' must come before the first group")
-        }
         var rest = tokens
         let action = try parseAction(&rest, line: line, context: "'default' needs an action: kill, allow, log or errno NAME")
         if let extra = rest.first {

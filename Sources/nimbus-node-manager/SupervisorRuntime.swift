@@ -276,7 +276,15 @@ final class SupervisorRuntime: @unchecked Sendable {
             landlock: nil)
         do {
             var report = try Sandbox.dropPrivileges(profile)
-            try Sandbox.restrict(profile, report: &report)
+            if geteuid() == 0 {
+                try Sandbox.restrict(profile, report: &report)
+            } else {
+                // Unprivileged, the supervisor must create a user namespace to give the signer a network
+                // namespace, which its deny-list forbids; without root it has nothing that list protects.
+                report.steps.append(SandboxStep(
+                    name: "seccomp", inForce: false,
+                    detail: "not applied to an unprivileged supervisor (it needs CLONE_NEWUSER for the signer)"))
+            }
             logger.notice("supervisor sandbox", metadata: [
                 "in_force": "\(report.steps.filter(\.inForce).map(\.name).joined(separator: ","))",
                 "not_in_force": "\(report.steps.filter { !$0.inForce }.map { "\($0.name) (\($0.detail))" }.joined(separator: "; "))",

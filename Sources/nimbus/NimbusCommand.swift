@@ -9,6 +9,9 @@ struct NimbusCommand: ParsableCommand {
         abstract: "Control the Nimbus node manager on this machine.",
         version: NodeManagerVersion.current,
         subcommands: [StatusCommand.self])
+
+    // Declared here too so that `nimbus --socket PATH status` works as well as `nimbus status --socket PATH`.
+    @OptionGroup var connection: ConnectionOptions
 }
 
 /// Options every subcommand that reaches the daemon shares.

@@ -12,19 +12,24 @@ struct LandlockTests {
             var template = Array("/tmp/nimbus-landlock-XXXXXX".utf8CString)
             guard mkdtemp(&template) != nil else { Probe.fail("mkdtemp: \(String(cString: strerror(errno)))") }
             let directory = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let available = nm_landlock_abi() > 0
+            let abi = nm_landlock_abi()
+            let threads = try ProcStatus.read(pid: getpid()).threads
             let rules = LandlockRules(readOnly: ["/etc"], readWrite: [directory])
             var report = SandboxReport(roleName: "network")
             try Sandbox.restrict(PolicyFiles.profile("network", landlock: rules), report: &report)
             guard let step = report.step(named: "landlock") else { Probe.fail("no landlock step: \(report.summary)") }
 
-            guard available else {
+            guard abi > 0 else {
                 guard !step.inForce, step.detail.hasPrefix("not available") else {
                     Probe.fail("kernel lacks Landlock but the report says: \(step.detail)")
                 }
                 return
             }
-            guard step.detail.hasPrefix("ABI ") else { Probe.fail("unexpected landlock step: \(step.detail)") }
+            guard step.detail.hasPrefix("ABI \(abi),") else { Probe.fail("unexpected landlock step: \(step.detail)") }
+            // Before ABI 8 only the calling thread is confined; the report must not claim the whole process.
+            if abi < 8 && threads > 1 && (step.inForce || !step.detail.contains("calling thread only")) {
+                Probe.fail("\(threads) threads without TSYNC, yet the report says: \(step.detail)")
+            }
 
             let denied = open("/etc/hostname", O_WRONLY | O_CLOEXEC)
             let deniedErrno = errno

@@ -32,6 +32,17 @@ struct SeccompDebugModeTests {
         #expect(stderr.contains("seccomp: \(role) made forbidden syscall execve ("))
     }
 
+    @Test("deny-lists in debug mode: ptrace is reported and fails with ENOSYS", arguments: ["installer", "supervisor"])
+    func denyListReports(role: String) async throws {
+        let result = try await #require(processExitsWith: .success, observing: [\.standardErrorContent]) { [role] in
+            try Child.restrict(role, debug: true)
+            let result = Probe.ptraceTraceMe()
+            guard result == -Int(ENOSYS) else { Probe.fail("ptrace returned \(result)") }
+        }
+        let stderr = String(decoding: result.standardErrorContent, as: UTF8.self)
+        #expect(stderr.contains("seccomp: \(role) made forbidden syscall ptrace ("))
+    }
+
     @Test("each role's normal work triggers no report in debug mode", arguments: PolicyFiles.roles)
     func workloadIsClean(role: String) async throws {
         let result = try await #require(processExitsWith: .success, observing: [\.standardErrorContent]) { [role] in
@@ -44,7 +55,7 @@ struct SeccompDebugModeTests {
             }
         }
         let stderr = String(decoding: result.standardErrorContent, as: UTF8.self)
-        let reports = stderr.split(separator: "\n").filter { $0.hasPrefix("seccomp:") }
+        let reports = Set(stderr.split(separator: "\n").filter { $0.hasPrefix("seccomp:") }).sorted()
         #expect(reports.isEmpty, "forbidden syscalls in a normal \(role) workload: \(reports)")
     }
 }

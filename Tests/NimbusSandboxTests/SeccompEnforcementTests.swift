@@ -98,13 +98,14 @@ struct SeccompEnforcementTests {
         }
     }
 
-    @Test("supervisor: threads, files, spawning a program and (as root) unshare(CLONE_NEWNET) survive")
+    @Test("supervisor: threads, files, running, signalling and reaping children, unshare(CLONE_NEWNET) as root")
     func supervisorWorkloadSurvives() async {
         await #expect(processExitsWith: .success) {
             let before = try NetNamespace.identityOfCurrentThread()
             try Child.restrict("supervisor")
             Workload.common()
             Workload.spawnTrue()
+            Workload.superviseChild()
             guard geteuid() == 0 else { return }
             let result = Probe.syscall("unshare", 0x4000_0000)
             guard result == 0 else { Probe.fail("unshare(CLONE_NEWNET): \(result)") }

@@ -1,3 +1,4 @@
+import CNimbusSandbox
 import Glibc
 
 /// What a role does after `Sandbox.restrict`, reduced to the syscalls that matter: memory, threads, files and
@@ -105,6 +106,20 @@ enum Workload {
         guard spawned == 0 else { Probe.fail("posix_spawn: \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0
         guard waitpid(child, &status, 0) == child, status == 0 else { Probe.fail("/bin/true status \(status)") }
+    }
+
+    /// The supervisor's job: start a child, switch its identity (as root), signal it and reap it with wait4.
+    static func superviseChild() {
+        let child = fork()
+        if child == 0 {
+            if geteuid() == 0 && nm_switch_identity(65534, 65534) != 0 { _exit(3) }
+            while true { pause() }
+        }
+        guard child > 0 else { Probe.fail("fork: \(String(cString: strerror(errno)))") }
+        guard kill(child, SIGTERM) == 0 else { Probe.fail("kill: \(String(cString: strerror(errno)))") }
+        var status: Int32 = 0
+        guard wait4(child, &status, 0, nil) == child else { Probe.fail("wait4: \(String(cString: strerror(errno)))") }
+        guard status & 0x7f == SIGTERM else { Probe.fail("child ended with status \(status), not by SIGTERM") }
     }
 
     private static func roundTrip(from sender: Int32, to receiver: Int32) {

@@ -1,0 +1,155 @@
+import Foundation
+import GRDB
+import NimbusAPI
+import Testing
+
+/// The daemon started as root, checked from outside: /proc, the state directory, the CLI.
+@Suite(.serialized, .enabled(if: Privilege.shouldRun, "needs root; NIMBUS_TESTS_UNPRIVILEGED=1 was set"))
+struct SystemModeTests {
+    /// CHOWN, DAC_OVERRIDE, FOWNER, KILL, SETGID, SETUID: the installer's bounded set (docs/sandbox.md).
+    static let installerCapabilities: UInt64 = 1 << 0 | 1 << 1 | 1 << 3 | 1 << 5 | 1 << 6 | 1 << 7
+
+    private func startSystemDaemon(_ name: String) throws -> Daemon {
+        try Privilege.requireRoot()
+        let daemon = try Daemon(name: name)
+        try daemon.start(["--data-dir", daemon.dataDir.path, "--policy-dir", Daemon.policyDir.path])
+        return daemon
+    }
+
+    @Test func eachRoleRunsAsItsOwnUserInItsSandbox() throws {
+        let daemon = try startSystemDaemon("sandbox")
+        let host = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
+        let network = try ProcFacts(pid: daemon.pid(of: "network"))
+        let signer = try ProcFacts(pid: daemon.pid(of: "signer"))
+        let installer = try ProcFacts(pid: daemon.pid(of: "installer"))
+
+        #expect(network.uid == (try Privilege.account("nimbus-nm").uid))
+        #expect(signer.uid == (try Privilege.account("nimbus-signer").uid))
+        #expect(installer.uid == 0)
+        for facts in [network, signer, installer] {
+            #expect(facts.seccomp == 2)
+            #expect(facts.noNewPrivs == 1)
+        }
+        #expect(network.capEff == 0 && network.capBnd == 0)
+        #expect(signer.capEff == 0 && signer.capBnd == 0)
+        #expect(installer.capEff == Self.installerCapabilities && installer.capBnd == Self.installerCapabilities)
+        #expect(signer.netNamespace != host)
+        #expect(network.netNamespace == host)
+
+        // The CLI's report agrees with /proc.
+        let report = try daemon.status()
+        #expect(report.mode == "system")
+        let signerReport = try #require(report.roles.first { $0.role == "signer" })
+        #expect(signerReport.user == "nimbus-signer")
+        #expect(signerReport.sandbox?.ownNetNamespace == true)
+        #expect(signerReport.sandbox?.capEff == "0000000000000000")
+        #expect(report.signer == SignerReport(keystores: 0, schemaVersion: 1))
+        #expect(report.installer?.phase == "idle")
+
+        // Each role's state directory is its own.
+        for (role, owner) in [("network", network.uid), ("signer", signer.uid), ("installer", UInt32(0))] {
+            var info = stat()
+            #expect(stat(daemon.dataDir.appendingPathComponent(role).path, &info) == 0)
+            #expect(info.st_mode & 0o777 == 0o700, "\(role) directory mode")
+            #expect(info.st_uid == owner, "\(role) directory owner")
+            #expect(FileManager.default.fileExists(atPath: daemon.dataDir.appendingPathComponent("\(role)/\(role).sqlite").path))
+        }
+        // The control socket is group-restricted.
+        var socketInfo = stat()
+        #expect(stat(daemon.socket.path, &socketInfo) == 0)
+        #expect(socketInfo.st_mode & 0o777 == 0o660)
+        #expect(socketInfo.st_gid == (try Privilege.account("nimbus-nm").gid))
+        _ = try daemon.stop()
+    }
+
+    @Test(arguments: ["network", "signer", "installer"])
+    func aKilledRoleIsBackWithinThreeSecondsWithItsState(role: String) throws {
+        let daemon = try startSystemDaemon("kill-\(role)")
+        try seedState(of: role, in: daemon)
+        let before = try daemon.status()
+        let victim = try daemon.pid(of: role)
+        let others = before.roles.filter { $0.role != role }.map { ($0.role, $0.pid) }
+
+        let killedAt = Date()
+        #expect(kill(victim, SIGKILL) == 0)
+        var back: RoleReport?
+        try daemon.waitUntil("\(role) is back", timeout: 3) {
+            guard let report = try? daemon.status(), let entry = report.roles.first(where: { $0.role == role }),
+                entry.state == "running", entry.pid != victim, entry.sandbox?.seccomp == 2
+            else { return false }
+            back = entry
+            return true
+        }
+        let elapsed = Date().timeIntervalSince(killedAt)
+        #expect(elapsed < 3, "back after \(elapsed) s")
+        let entry = try #require(back)
+        #expect(entry.restarts == 1)
+        #expect(entry.lastExit?.contains("SIGKILL") == true)
+
+        let after = try daemon.status()
+        for (name, pid) in others {
+            #expect(after.roles.first { $0.role == name }?.pid == pid, "\(name) kept running")
+        }
+        try expectSeededState(of: role, in: after, daemon: daemon)
+        _ = try daemon.stop()
+    }
+
+    /// Puts a row in the role's own database, as the role would have, so that the restart can be shown to keep it.
+    private func seedState(of role: String, in daemon: Daemon) throws {
+        let path = daemon.dataDir.appendingPathComponent("\(role)/\(role).sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            switch role {
+            case "signer":
+                try db.execute(
+                    sql: "INSERT INTO keystores (pubkey, path, keystore_json, created_at_millis) VALUES (?, ?, ?, ?)",
+                    arguments: [Data(repeating: 0xAA, count: 48), "m/12381/3600/0/0/0", "{}", 1])
+            case "installer":
+                try db.execute(
+                    sql: "INSERT INTO installs (version, commit_hash, path, installed_at_millis, active) VALUES (?, ?, ?, ?, 1)",
+                    arguments: ["v24.9.0", "f54a03", "/opt/nimbus/v24.9.0", 1])
+            default:
+                break  // the network role's audit trail fills itself with every `nimbus status`
+            }
+        }
+        try queue.close()
+    }
+
+    private func expectSeededState(of role: String, in report: StatusReport, daemon: Daemon) throws {
+        switch role {
+        case "signer":
+            #expect(report.signer?.keystores == 1)
+        case "installer":
+            #expect(report.installer?.activeVersion == "v24.9.0")
+        default:
+            let path = daemon.dataDir.appendingPathComponent("network/network.sqlite").path
+            let audited = try DatabaseQueue(path: path).read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM control_audit WHERE path = '/v1/status'") ?? 0
+            }
+            // Every status call before the kill is still there, and the calls after it were added.
+            #expect(audited >= 3)
+        }
+    }
+
+    @Test func sigtermStopsEveryRoleGracefullyWithinTheBound() throws {
+        let daemon = try startSystemDaemon("sigterm")
+        let pids = try daemon.status().roles.compactMap(\.pid)
+        let (status, seconds) = try daemon.stop()
+        #expect(status == 0)
+        #expect(seconds < 10)
+        for pid in pids { #expect(kill(pid, 0) != 0, "role \(pid) is gone") }
+        let log = daemon.logText
+        #expect(log.contains("msg=\"all roles stopped\""))
+        // No role died on the way out (a seccomp kill at exit would show as SIGSYS).
+        #expect(!daemon.logText.contains("SIGSYS"))
+        #expect(!daemon.logText.contains("level=critical"))
+        for role in ["network", "signer", "installer"] {
+            #expect(log.contains("level=notice role=\(role) msg=stopped"), "\(role) stopped cleanly")
+            // The database was checkpointed and closed: no write-ahead log is left behind.
+            let wal = daemon.dataDir.appendingPathComponent("\(role)/\(role).sqlite-wal").path
+            let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+            #expect(size == 0, "\(role) WAL is empty or gone")
+        }
+        #expect(!FileManager.default.fileExists(atPath: daemon.socket.path))
+    }
+}
