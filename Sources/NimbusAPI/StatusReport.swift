@@ -173,3 +173,44 @@ public struct APIError: Codable, Sendable, Equatable {
         self.error = error
     }
 }
+
+// Optional fields are written as explicit nulls rather than left out, so that every documented key is always
+// present in `nimbus status --json` and scripts can rely on the shape.
+extension StatusReport {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(version, forKey: .version)
+        try container.encode(mode, forKey: .mode)
+        try container.encode(roles, forKey: .roles)
+        try container.encode(signer, forKey: .signer)
+        try container.encode(signerError, forKey: .signerError)
+        try container.encode(installer, forKey: .installer)
+        try container.encode(installerError, forKey: .installerError)
+    }
+}
+
+extension RoleReport {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(role, forKey: .role)
+        try container.encode(state, forKey: .state)
+        try container.encode(pid, forKey: .pid)
+        try container.encode(user, forKey: .user)
+        try container.encode(uid, forKey: .uid)
+        try container.encode(restarts, forKey: .restarts)
+        try container.encode(lastExit, forKey: .lastExit)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(sandbox, forKey: .sandbox)
+        try container.encode(steps, forKey: .steps)
+    }
+}
+
+extension InstallerReport {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(phase, forKey: .phase)
+        try container.encode(activeVersion, forKey: .activeVersion)
+        try container.encode(installedVersions, forKey: .installedVersions)
+        try container.encode(schemaVersion, forKey: .schemaVersion)
+    }
+}

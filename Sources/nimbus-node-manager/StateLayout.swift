@@ -72,6 +72,16 @@ struct StateLayout {
     }
 
     private func makeDirectory(_ path: String, mode: mode_t, owner: (uid_t, gid_t)?) throws(Problem) {
+        // Missing parents are created like `mkdir -p` does (0755); only the last component gets `mode` and `owner`.
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != path && access(parent, F_OK) != 0 {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            } catch {
+                throw Problem(description: "cannot create \(parent): \(error.localizedDescription)")
+            }
+        }
         if mkdir(path, mode) != 0 && errno != EEXIST {
             throw Problem(description: "cannot create \(path): \(String(cString: strerror(errno)))")
         }

@@ -38,18 +38,37 @@ func sendRaw(_ fd: Int32, _ bytes: [UInt8], passing descriptor: Int32 = -1) -> B
     bytes.withUnsafeBytes { nm_send(fd, $0.baseAddress, $0.count, descriptor) } == bytes.count
 }
 
-/// Reads `count` bytes from a raw descriptor, giving up after five seconds of silence or at end of stream.
-func receiveRaw(_ fd: Int32, count: Int) -> [UInt8] {
+/// Reads `count` bytes from a raw descriptor, giving up after five seconds or at end of stream. Polls without
+/// blocking: the cooperative pool has as many threads as cores, and a blocked thread starves the channel's tasks.
+func receiveRaw(_ fd: Int32, count: Int) async -> [UInt8] {
     var out: [UInt8] = []
-    while out.count < count {
+    let deadline = ContinuousClock.now + .seconds(5)
+    while out.count < count && ContinuousClock.now < deadline {
         var request = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&request, 1, 5_000) == 1 else { break }
+        guard poll(&request, 1, 0) == 1 else {
+            try? await Task.sleep(for: .milliseconds(5))
+            continue
+        }
         var buffer = [UInt8](repeating: 0, count: count - out.count)
         let got = read(fd, &buffer, buffer.count)
         if got <= 0 { break }
         out += buffer.prefix(got)
     }
     return out
+}
+
+/// Whether the descriptor reaches the end of its stream (every other end closed) within five seconds.
+func reachesEndOfStream(_ fd: Int32) async -> Bool {
+    let deadline = ContinuousClock.now + .seconds(5)
+    while ContinuousClock.now < deadline {
+        var request = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        if poll(&request, 1, 0) == 1 {
+            var byte: UInt8 = 0
+            return read(fd, &byte, 1) == 0
+        }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return false
 }
 
 func header(bodyLength: UInt32, type: UInt16, requestID: UInt32, flags: UInt16 = 0) -> [UInt8] {
@@ -194,7 +213,7 @@ struct LinkChannelTests {
     @Test func peerClosingFailsPendingRequestsAndEndsTheStream() async throws {
         let peer = try RawPeer(link: .networkSigner, local: .network)
         let pending = Task { try await peer.channel.request(.keyStoreStatusRequest, timeout: .seconds(30)) }
-        let sent = receiveRaw(peer.raw, count: FrameHeader.size)
+        let sent = await receiveRaw(peer.raw, count: FrameHeader.size)
         #expect(sent == header(bodyLength: 0, type: MessageType.keyStoreStatusRequest.rawValue, requestID: 1))
         peer.finish()
         await #expect(throws: LinkError.closed(peer: .signer)) { try await pending.value }
@@ -202,6 +221,34 @@ struct LinkChannelTests {
         await #expect(throws: LinkError.closed(peer: .signer)) {
             try await peer.channel.request(.keyStoreStatusRequest, timeout: .seconds(5))
         }
+    }
+
+    @Test func closeAfterTheChannelEndedLeavesAReusedDescriptorNumberAlone() async throws {
+        // Sleeping once first lets the runtime open the descriptors its timers need, so they do not take `a`.
+        try await Task.sleep(for: .milliseconds(1))
+        let (a, b) = try socketPair()
+        let channel = LinkChannel(link: .networkSigner, local: .network, descriptor: a)
+        let closures = Collected<LinkChannel.Closure>()
+        channel.start(onEvent: { _ in }, onClose: closures.append)
+        _ = Glibc.close(b)
+        #expect(await closures.first() == .endOfStream)
+
+        // The reader closed `a`; the kernel hands out the lowest free number, so a new socket soon gets it.
+        var spare: [Int32] = []
+        var reused: (victim: Int32, partner: Int32)?
+        for _ in 0..<64 where reused == nil {
+            let (x, y) = try socketPair()
+            if x == a { reused = (x, y) } else if y == a { reused = (y, x) } else { spare += [x, y] }
+        }
+        spare.forEach { _ = Glibc.close($0) }
+        // Another test running in parallel took the number: there is nothing to show, and nothing to disturb.
+        guard let (victim, partner) = reused else { return }
+
+        channel.close()
+        #expect(sendRaw(partner, [1, 2, 3]))
+        #expect(await receiveRaw(victim, count: 3) == [1, 2, 3])
+        _ = Glibc.close(victim)
+        _ = Glibc.close(partner)
     }
 
     @Test func closingLocallyFailsPendingRequests() async throws {
@@ -217,7 +264,7 @@ struct LinkChannelTests {
     @Test func unknownMessageTypeIsAViolation() async throws {
         let peer = try RawPeer(link: .networkSigner, local: .network)
         let pending = Task { try await peer.channel.request(.keyStoreStatusRequest, timeout: .seconds(30)) }
-        #expect(receiveRaw(peer.raw, count: FrameHeader.size).count == FrameHeader.size)
+        #expect(await receiveRaw(peer.raw, count: FrameHeader.size).count == FrameHeader.size)
         #expect(sendRaw(peer.raw, header(bodyLength: 0, type: 0x7777, requestID: 0)))
         #expect(await peer.closures.first() == .violation(.unknownType(0x7777)))
         await #expect(throws: LinkError.closed(peer: .signer)) { try await pending.value }
@@ -328,9 +375,9 @@ struct LinkChannelTests {
         let fd = try #require(received)
         #expect(fcntl(fd, F_GETFD) & FD_CLOEXEC != 0)
         #expect(sendRaw(partner, Array("through the partner".utf8)))
-        #expect(receiveRaw(fd, count: 19) == Array("through the partner".utf8))
+        #expect(await receiveRaw(fd, count: 19) == Array("through the partner".utf8))
         #expect(sendRaw(fd, Array("and back".utf8)))
-        #expect(receiveRaw(partner, count: 8) == Array("and back".utf8))
+        #expect(await receiveRaw(partner, count: 8) == Array("and back".utf8))
         _ = Glibc.close(fd)
         _ = Glibc.close(partner)
 
@@ -347,7 +394,7 @@ struct LinkChannelTests {
         #expect(await peer.closures.first() == .violation(.unexpectedDescriptor))
         // The channel closed the stray descriptor it received: the partner sees the end of the stream.
         _ = Glibc.close(extra)
-        #expect(receiveRaw(extraPartner, count: 1) == [])
+        #expect(await reachesEndOfStream(extraPartner))
         _ = Glibc.close(extraPartner)
         peer.finish()
     }
