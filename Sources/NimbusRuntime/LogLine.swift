@@ -32,7 +32,7 @@ public enum LogLine {
     /// event can never span two lines, whatever a peer managed to put into a logged string.
     static func quote(_ value: String) -> String {
         let needsQuotes = value.isEmpty || value.unicodeScalars.contains {
-            $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.value < 0x20 || $0.value == 0x7F
+            $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || isControl($0)
         }
         guard needsQuotes else { return value }
         var out = "\""
@@ -44,14 +44,23 @@ public enum LogLine {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                if isControl(scalar) {
+                    let digits = String(scalar.value, radix: 16)
+                    out += scalar.value < 0x100
+                        ? "\\x" + String(repeating: "0", count: 2 - digits.count) + digits
+                        : "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
             }
         }
         return out + "\""
+    }
+
+    /// C0 and C1 controls, DEL, and the Unicode line and paragraph separators: anything a terminal or a log
+    /// viewer might treat as a line break or an escape sequence.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
     static func sanitizeKey(_ key: String) -> String {

@@ -50,6 +50,7 @@ public struct RoleArguments: Sendable, Equatable {
         while index < arguments.count {
             let flag = arguments[index]
             if flag == "--seccomp-debug" {
+                guard !debug else { throw Invalid(description: "--seccomp-debug given twice") }
                 debug = true
                 index += 1
                 continue

@@ -49,6 +49,8 @@ public struct SupervisorCore: Sendable {
         public var steps: [SandboxStepReport] = []
         var backoff = RestartBackoff()
         var pendingPing: (nonce: UInt64, sentAtMillis: UInt64)?
+        /// Set once a deadline kill was issued, so that later ticks do not repeat it while the process dies.
+        var killIssued = false
 
         public static func == (lhs: Slot, rhs: Slot) -> Bool {
             lhs.role == rhs.role && lhs.state == rhs.state && lhs.pid == rhs.pid && lhs.restarts == rhs.restarts
@@ -90,6 +92,7 @@ public struct SupervisorCore: Sendable {
             slots[role]?.state = .starting
             slots[role]?.steps = []
             slots[role]?.pendingPing = nil
+            slots[role]?.killIssued = false
             return [.log(.info, "role spawned", metadata: ["child": "\(role)", "pid": "\(pid)"])]
         case let .spawnFailed(role, reason, now):
             slots[role]?.lastExit = "could not start: \(reason)"
@@ -199,15 +202,17 @@ public struct SupervisorCore: Sendable {
         guard !stopping else { return [] }
         var actions: [Action] = []
         for role in Role.children {
-            guard let slot = slots[role], slot.pid != 0 else { continue }
+            guard let slot = slots[role], slot.pid != 0, !slot.killIssued else { continue }
             switch slot.state {
             case .starting where now > slot.startedAtMillis + timing.readyTimeoutMillis:
+                slots[role]?.killIssued = true
                 actions.append(.log(.error, "role did not become ready in time; killing it",
                                     metadata: ["child": "\(role)", "timeout_ms": "\(timing.readyTimeoutMillis)"]))
                 actions.append(.kill(role, pid: slot.pid))
             case .running:
                 if let pending = slot.pendingPing {
                     if now > pending.sentAtMillis + timing.heartbeatTimeoutMillis {
+                        slots[role]?.killIssued = true
                         actions.append(.log(.error, "role stopped answering heartbeats; killing it",
                                             metadata: ["child": "\(role)", "timeout_ms": "\(timing.heartbeatTimeoutMillis)"]))
                         actions.append(.kill(role, pid: slot.pid))

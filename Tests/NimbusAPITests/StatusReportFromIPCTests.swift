@@ -98,7 +98,9 @@ struct StatusReportFromIPCTests {
     @Test func emptyActiveVersionIsNull() {
         let idle = InstallState(phase: .idle, activeVersion: "", installedVersions: [], schemaVersion: 1)
         let report = StatusReport(mode: "dev", roles: [], signer: .success(Self.keyStore), installer: .success(idle))
-        #expect(report.installer == InstallerReport(phase: "idle", activeVersion: nil, installedVersions: [], schemaVersion: 1))
+        #expect(
+            report.installer
+                == InstallerReport(phase: "idle", activeVersion: nil, installedVersions: [], schemaVersion: 1))
     }
 
     @Test func failuresBecomeErrorWordsInsteadOfReports() {

@@ -106,8 +106,8 @@ struct LinkChannelTests {
             network.start(onEvent: { _ in }, onClose: networkClosures.append)
         }
 
-        /// Closes the network end and waits until both reader threads have ended, so that no descriptor is
-        /// touched after it was closed.
+        /// Closes the network end and waits until both reader threads have ended, so that no test leaves a thread
+        /// or a descriptor behind.
         func shutDown() async {
             network.close()
             #expect(await networkClosures.first() == .closedLocally)
@@ -129,7 +129,7 @@ struct LinkChannelTests {
             channel.start(onEvent: events.append, onClose: closures.append)
         }
 
-        /// Closes the raw end once the channel has ended by itself.
+        /// Closes the test's end; the channel owns and closes the other.
         func finish() {
             _ = Glibc.close(raw)
         }
@@ -318,7 +318,8 @@ struct LinkChannelTests {
 
     @Test func supervisorLinkStartsInStartingWherePingIsNotPermitted() async throws {
         let peer = try RawPeer(link: .supervisorSigner, local: .signer)
-        #expect(sendRaw(peer.raw, Frame(type: 0x0001, requestID: 1, body: IPCMessage.ping(nonce: 1).encodedBody()).encoded()))
+        let ping = Frame(type: MessageType.ping.rawValue, requestID: 1, body: IPCMessage.ping(nonce: 1).encodedBody())
+        #expect(sendRaw(peer.raw, ping.encoded()))
         #expect(await peer.closures.first()
             == .violation(.notPermitted(type: 0x0001, link: .supervisorSigner, from: .supervisor, phase: .starting)))
         peer.finish()

@@ -8,6 +8,10 @@ struct RoleSchemaTests {
         try RoleDatabase(directory: directory.path, file: "role.sqlite", migrations: migrations)
     }
 
+    static func activeVersions(in database: RoleDatabase) throws -> [String] {
+        try database.read { db in try String.fetchAll(db, sql: "SELECT version FROM installs WHERE active = 1") }
+    }
+
     static func columns(_ table: String, in database: RoleDatabase) throws -> [String] {
         try database.read { db in try db.columns(in: table).map(\.name) }
     }
@@ -96,7 +100,9 @@ struct RoleSchemaTests {
         let database = try Self.open(RoleSchema.signer, in: directory)
         try database.write { db in try db.execute(sql: "INSERT INTO keystores VALUES (zeroblob(48), '/a', '{}', 1)") }
         #expect(throws: StoreError.self) {
-            try database.write { db in try db.execute(sql: "INSERT INTO keystores VALUES (zeroblob(48), '/b', '{}', 2)") }
+            try database.write { db in
+                try db.execute(sql: "INSERT INTO keystores VALUES (zeroblob(48), '/b', '{}', 2)")
+            }
         }
         #expect(try database.count("keystores") == 1)
         try database.close()
@@ -117,13 +123,13 @@ struct RoleSchemaTests {
         let directory = try TemporaryDirectory()
         let database = try Self.open(RoleSchema.installer, in: directory)
         try database.write { db in
-            try db.execute(sql: "INSERT INTO installs (version, commit_hash, path, installed_at_millis) VALUES ('25.1.0', 'aa', '/opt/a', 1)")
-            try db.execute(sql: "INSERT INTO installs (version, commit_hash, path, installed_at_millis) VALUES ('25.2.0', 'bb', '/opt/b', 2)")
+            let insert = "INSERT INTO installs (version, commit_hash, path, installed_at_millis) VALUES (?, ?, ?, ?)"
+            try db.execute(sql: insert, arguments: ["25.1.0", "aa", "/opt/a", 1])
+            try db.execute(sql: insert, arguments: ["25.2.0", "bb", "/opt/b", 2])
             try db.execute(sql: "INSERT INTO installs VALUES ('25.3.0', 'cc', '/opt/c', 3, 1)")
         }
         #expect(try database.count("installs") == 3)
-        let active = try database.read { db in try String.fetchAll(db, sql: "SELECT version FROM installs WHERE active = 1") }
-        #expect(active == ["25.3.0"])
+        #expect(try Self.activeVersions(in: database) == ["25.3.0"])
         try database.close()
     }
 
@@ -132,15 +138,16 @@ struct RoleSchemaTests {
         let database = try Self.open(RoleSchema.installer, in: directory)
         try database.write { db in try db.execute(sql: "INSERT INTO installs VALUES ('25.1.0', 'aa', '/opt/a', 1, 1)") }
         #expect(throws: StoreError.self) {
-            try database.write { db in try db.execute(sql: "INSERT INTO installs VALUES ('25.2.0', 'bb', '/opt/b', 2, 1)") }
+            try database.write { db in
+                try db.execute(sql: "INSERT INTO installs VALUES ('25.2.0', 'bb', '/opt/b', 2, 1)")
+            }
         }
         // Switching versions works when the old one is deactivated in the same transaction.
         try database.write { db in
             try db.execute(sql: "UPDATE installs SET active = 0 WHERE version = '25.1.0'")
             try db.execute(sql: "INSERT INTO installs VALUES ('25.2.0', 'bb', '/opt/b', 2, 1)")
         }
-        let active = try database.read { db in try String.fetchAll(db, sql: "SELECT version FROM installs WHERE active = 1") }
-        #expect(active == ["25.2.0"])
+        #expect(try Self.activeVersions(in: database) == ["25.2.0"])
         try database.close()
     }
 
@@ -161,7 +168,9 @@ struct RoleSchemaTests {
         let database = try Self.open(RoleSchema.installer, in: directory)
         try database.write { db in try db.execute(sql: "INSERT INTO installs VALUES ('25.1.0', 'aa', '/opt/a', 1, 0)") }
         #expect(throws: StoreError.self) {
-            try database.write { db in try db.execute(sql: "INSERT INTO installs VALUES ('25.1.0', 'bb', '/opt/b', 2, 0)") }
+            try database.write { db in
+                try db.execute(sql: "INSERT INTO installs VALUES ('25.1.0', 'bb', '/opt/b', 2, 0)")
+            }
         }
         try database.close()
     }
