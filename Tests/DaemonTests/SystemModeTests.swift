@@ -62,6 +62,43 @@ struct SystemModeTests {
         _ = try daemon.stop()
     }
 
+    /// The configuration file is honoured, the control socket admits only root and its group, and every command
+    /// is recorded with the uid the kernel reports for the caller.
+    @Test func controlSocketIsGroupRestrictedAndRecordsTheCallersUID() throws {
+        try Privilege.requireRoot()
+        let daemon = try Daemon(name: "control")
+        let config = daemon.root.appendingPathComponent("config.toml")
+        try """
+            data_dir = "\(daemon.dataDir.path)"
+            policy_dir = "\(Daemon.policyDir.path)"
+            control_group = "nimbus-nm"
+            log_level = "debug"
+            shutdown_timeout_seconds = 5
+            """.write(to: config, atomically: true, encoding: .utf8)
+        try daemon.start(["--config", config.path])
+        #expect(daemon.logText.contains("data_dir=\(daemon.dataDir.path)"))
+
+        let nimbus = try Daemon.executable("nimbus")
+        let group = try Privilege.account("nimbus-nm").gid
+        let outsider = try Daemon.run(
+            URL(fileURLWithPath: "/usr/bin/setpriv"),
+            ["--reuid=65534", "--regid=65534", "--clear-groups", "--", nimbus.path, "--socket", daemon.socket.path, "status"])
+        #expect(outsider.status == 1)
+        #expect(outsider.stderr == "nimbus: permission denied on \(daemon.socket.path): run as root or as a member of "
+            + "the control group (nimbus-nm by default)\n")
+        let member = try Daemon.run(
+            URL(fileURLWithPath: "/usr/bin/setpriv"),
+            ["--reuid=65534", "--regid=65534", "--groups=\(group)", "--", nimbus.path, "--socket", daemon.socket.path,
+             "status", "--json"])
+        #expect(member.status == 0, "a member of the control group may use the socket: \(member.stderr)")
+        #expect(daemon.logText.contains("msg=\"control command\" method=GET path=/v1/status peer_pid="))
+        #expect(daemon.logText.contains("peer_uid=65534"))
+        _ = try daemon.stop()
+        let audited = try DatabaseQueue(path: daemon.dataDir.appendingPathComponent("network/network.sqlite").path)
+            .read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM control_audit WHERE peer_uid = 65534") ?? 0 }
+        #expect(audited == 1)
+    }
+
     @Test(arguments: ["network", "signer", "installer"])
     func aKilledRoleIsBackWithinThreeSecondsWithItsState(role: String) throws {
         let daemon = try startSystemDaemon("kill-\(role)")
