@@ -9,9 +9,10 @@ import NimbusStore
 /// The life of a role process, read top to bottom in each role's `main.swift`:
 ///
 ///     boot          refuse to run outside the supervisor, parse its arguments, label the logs,
-///                   drop privileges (rlimits, dumpable, capabilities, uid), open the role's database
+///                   drop privileges (rlimits, dumpable, capabilities, uid), no_new_privs and Landlock while
+///                   still single-threaded, then open the role's database
 ///     (role work)   bind sockets, start threads, warm up
-///     lockDown      no_new_privs, Landlock, seccomp: from here on the role runs confined
+///     lockDown      seccomp, synchronised to every thread: from here on the role runs fully confined
 ///     serve         answer the supervisor (ping, shutdown, replaced peer links), say `ready`
 ///     run           block until shutdown, then close links and the database and exit 0
 public final class RoleHost: Sendable {
@@ -36,16 +37,23 @@ public final class RoleHost: Sendable {
         let arguments = RoleProcess.arguments(executable: executable)
         RoleLogHandler.bootstrap(role: "\(role)", level: Logger.Level(rawValue: arguments.logLevel) ?? .info)
         let logger = Logger(label: "\(role)")
-        let profile = SandboxProfile(
+        var profile = SandboxProfile(
             roleName: "\(role)", user: arguments.user, keptCapabilities: keptCapabilities, dumpable: dumpable,
             policyPath: arguments.policy, seccompDebug: arguments.seccompDebug,
             landlock: LandlockRules(
                 readOnly: readOnlyPaths,
                 readWrite: [arguments.stateDir] + readWritePaths
                     + (arguments.controlSocket.map { [($0 as NSString).deletingLastPathComponent] } ?? [])))
-        let report: SandboxReport
+        var report: SandboxReport
         do {
+            // Read (and check) the policy now: after Landlock the file is out of reach.
+            guard let text = try? String(contentsOfFile: arguments.policy, encoding: .utf8) else {
+                RoleProcess.fail(logger, "cannot read the seccomp policy \(arguments.policy)", code: RoleExitCode.sandbox)
+            }
+            profile.policyText = text
+            _ = try SeccompPolicy(parsing: text, source: arguments.policy)
             report = try Sandbox.dropPrivileges(profile)
+            try Sandbox.confineFilesystem(profile, report: &report)
         } catch {
             RoleProcess.fail(logger, "cannot drop privileges: \(error)", code: RoleExitCode.sandbox)
         }
@@ -80,8 +88,9 @@ public final class RoleHost: Sendable {
         return descriptor
     }
 
-    /// Applies no_new_privs, Landlock and seccomp. Call after the role has bound its sockets and started its
-    /// threads (the filter is synchronised to every thread), before it handles any request.
+    /// Applies seccomp (no_new_privs and Landlock are already in force since `boot`). Call after the role has bound
+    /// its sockets and started its threads (the filter is synchronised to every thread), before it handles any
+    /// request.
     public func lockDown() {
         do {
             try report.withLock { report in try Sandbox.restrict(profile, report: &report) }

@@ -23,7 +23,8 @@ struct CapabilitySet: Equatable, Sendable {
             }
             guard number <= lastCapability else {
                 throw SandboxError(
-                    .profile, "profile \(role): this kernel does not know \(upper) (its last capability is \(lastCapability))"
+                    .profile,
+                    "profile \(role): this kernel does not know \(upper) (its last capability is \(lastCapability))"
                 )
             }
             mask |= UInt64(1) << UInt64(number)

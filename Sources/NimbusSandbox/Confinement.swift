@@ -9,30 +9,46 @@ struct Confinement {
     let profile: SandboxProfile
 
     func run(report: inout SandboxReport) throws(SandboxError) {
-        let policy = try SeccompPolicy(contentsOf: profile.policyPath)
+        let policy: SeccompPolicy
+        if let text = profile.policyText {
+            policy = try SeccompPolicy(parsing: text, source: profile.policyPath)
+        } else {
+            policy = try SeccompPolicy(contentsOf: profile.policyPath)
+        }
         let filter = try SeccompFilter(policy: policy, debug: profile.seccompDebug)
-        let threads = try ProcStatus.read(pid: getpid()).threads
-
-        let noNewPrivs = nm_set_no_new_privs()
-        if noNewPrivs < 0 {
-            throw SandboxError(.hardening, "sandbox \(profile.roleName): cannot set no_new_privs: \(describeErrno(-noNewPrivs))")
-        }
-        // no_new_privs is per thread too; loading the filter with TSYNC copies it to every thread.
-        report.record("no-new-privs", inForce: true, threads == 1 ? "set" : "set, all \(threads) threads via TSYNC")
-
-        if let rules = profile.landlock {
-            report.steps.append(try LandlockEnforcer.enforce(rules, role: profile.roleName, threads: threads))
-        }
-
+        // After Landlock (applied earlier by `confineFilesystem`) /proc may be out of reach; the thread count only
+        // words the report, and TSYNC covers every thread whatever the count.
+        let threads = (try? ProcStatus.read(pid: getpid()).threads) ?? 0
+        // Steps already taken by `confineFilesystem` are not repeated.
+        try confineFilesystem(report: &report, threads: threads)
         try filter.load(role: profile.roleName)
         let name = profile.policyPath.split(separator: "/").last.map(String.init) ?? profile.policyPath
-        let shape = "\(name): default \(policy.defaultAction), \(filter.ruleCount) rules, all \(threads) threads"
+        let covered = threads > 0 ? "all \(threads) threads" : "all threads"
+        let shape = "\(name): default \(policy.defaultAction), \(filter.ruleCount) rules, \(covered)"
         if profile.seccompDebug {
             report.record(
                 "seccomp", inForce: false, "\(shape); DEBUG mode: forbidden syscalls are reported and fail with ENOSYS"
             )
         } else {
             report.record("seccomp", inForce: true, shape)
+        }
+    }
+
+    /// no_new_privs, then Landlock, each once. Landlock confines only the calling thread (and threads it starts
+    /// later) on kernels before ABI 8, so roles call this while still single-threaded.
+    func confineFilesystem(report: inout SandboxReport, threads: Int) throws(SandboxError) {
+        if report.step(named: "no-new-privs") == nil {
+            let noNewPrivs = nm_set_no_new_privs()
+            if noNewPrivs < 0 {
+                throw SandboxError(
+                    .hardening, "sandbox \(profile.roleName): cannot set no_new_privs: \(describeErrno(-noNewPrivs))"
+                )
+            }
+            // no_new_privs is per thread too; loading the filter with TSYNC copies it to every thread.
+            report.record("no-new-privs", inForce: true, threads == 1 ? "set" : "set, all \(threads) threads via TSYNC")
+        }
+        if let rules = profile.landlock, report.step(named: "landlock") == nil {
+            report.steps.append(try LandlockEnforcer.enforce(rules, role: profile.roleName, threads: threads))
         }
     }
 }

@@ -58,9 +58,10 @@ struct PrivilegeDrop {
 
     private mutating func dropBoundingSet() throws(SandboxError) {
         let last = nm_cap_last_cap()
+        try check(last, .capabilities, "cannot probe the kernel's capabilities with PR_CAPBSET_READ")
         var dropped = 0
         var refused: [Int32] = []
-        for capability in 0...max(last, 0) where !kept.contains(Int(capability)) {
+        for capability in 0...last where !kept.contains(Int(capability)) {
             guard nm_cap_bounding_has(capability) == 1 else { continue }
             let result = nm_cap_bounding_drop(capability)
             if result == 0 {

@@ -1,3 +1,4 @@
+import Glibc
 /// Confines a role process in two phases, at the top of its main.
 ///
 /// ```swift
@@ -27,6 +28,14 @@ public enum Sandbox {
     /// The policy is parsed and compiled first, so a broken policy throws before anything is restricted.
     public static func restrict(_ profile: SandboxProfile, report: inout SandboxReport) throws(SandboxError) {
         try Confinement(profile: profile).run(report: &report)
+    }
+
+    /// Phase 1b, still single-threaded, before the role opens its database or binds sockets: no_new_privs and
+    /// Landlock. On kernels before Landlock ABI 8 a ruleset binds only the calling thread and the threads it starts
+    /// afterwards, so this is the moment that covers the whole process. `restrict` then skips these two steps.
+    public static func confineFilesystem(_ profile: SandboxProfile, report: inout SandboxReport) throws(SandboxError) {
+        let threads = try ProcStatus.read(pid: getpid()).threads
+        try Confinement(profile: profile).confineFilesystem(report: &report, threads: threads)
     }
 
     /// libseccomp's pseudo-code for a policy as it would be loaded (with `debug`, kills appear as traps).

@@ -15,6 +15,9 @@ public struct SandboxProfile: Sendable {
     public var seccompDebug: Bool
     /// Filesystem confinement; `nil` means no Landlock.
     public var landlock: LandlockRules?
+    /// The policy's text, when the caller read `policyPath` before Landlock took the file out of reach;
+    /// `nil` means `restrict` reads the file itself.
+    public var policyText: String?
 
     /// Creates a profile. Defaults give a non-dumpable process with no capabilities and no Landlock.
     public init(

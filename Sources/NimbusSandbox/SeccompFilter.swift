@@ -55,7 +55,9 @@ final class SeccompFilter {
     func pseudoCode() throws(SandboxError) -> String {
         // A temporary file rather than a pipe: the export is written in one go and could outgrow a pipe buffer.
         guard let file = tmpfile() else {
-            throw SandboxError(.seccomp, "cannot create a temporary file for the filter export: \(describeErrno(errno))")
+            throw SandboxError(
+                .seccomp, "cannot create a temporary file for the filter export: \(describeErrno(errno))"
+            )
         }
         defer { fclose(file) }
         let fd = fileno(file)

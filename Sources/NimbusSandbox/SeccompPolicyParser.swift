@@ -25,9 +25,11 @@ struct SeccompPolicyParser {
             let content = Self.stripComment(rawLine)
             let tokens = content.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
             guard let keyword = tokens.first else { continue }
+            // "group:" glued to its colon is still a group header (with an empty name, reported as such).
+            let isGroup = keyword == "group" || keyword.hasPrefix("group:")
             switch keyword {
             case "default": try parseDefault(tokens.dropFirst(), line: number)
-            case "group": try parseGroup(content, line: number)
+            case _ where isGroup: try parseGroup(content, line: number)
             case "allow", "kill", "errno", "log": try parseRule(tokens[...], line: number)
             default:
                 throw error(
@@ -54,7 +56,9 @@ struct SeccompPolicyParser {
             throw error(line, "second 'default' line (the first is line \(defaultLine)); keep one")
         }
         var rest = tokens
-        let action = try parseAction(&rest, line: line, context: "'default' needs an action: kill, allow, log or errno NAME")
+        let action = try parseAction(
+            &rest, line: line, context: "'default' needs an action: kill, allow, log or errno NAME"
+        )
         if let extra = rest.first {
             throw error(line, "unexpected '\(extra)' after the default action")
         }
@@ -91,7 +95,7 @@ struct SeccompPolicyParser {
         guard !groups.isEmpty else {
             throw error(line, "rule outside a group; open one first with 'group NAME: reason'")
         }
-        if action == defaultAction {
+        if let defaultAction, Self.sameEffect(action, defaultAction) {
             throw error(line, "'\(action)' is already the default action, so this rule has no effect; remove it")
         }
         var names: [Substring] = []
@@ -167,7 +171,8 @@ struct SeccompPolicyParser {
         let written = tokens.joined(separator: " ")
         let usage = "write 'argN == VALUE', 'argN != VALUE' or 'argN & MASK == VALUE'"
         let parts = Array(tokens)
-        guard let first = parts.first, first.hasPrefix("arg"), let index = Int(first.dropFirst(3)), (0...5).contains(index)
+        guard let first = parts.first, first.hasPrefix("arg"), let index = Int(first.dropFirst(3)),
+            (0...5).contains(index)
         else {
             throw error(line, "cannot read condition '\(written)': arguments are arg0 to arg5; \(usage)")
         }
@@ -226,6 +231,12 @@ struct SeccompPolicyParser {
             throw error(line, "'\(name)' already has a rule with the same conditions on line \(same.line)")
         }
         seen[name, default: []].append((line, conditions))
+    }
+
+    /// Two spellings of one errno (ENOTSUP and EOPNOTSUPP) are the same action to libseccomp.
+    private static func sameEffect(_ first: SeccompAction, _ second: SeccompAction) -> Bool {
+        if case .errno(let one, _) = first, case .errno(let other, _) = second { return one == other }
+        return first == second
     }
 
     private func error(_ line: Int, _ message: String) -> SandboxError {

@@ -62,7 +62,8 @@ struct DropPrivilegesTests {
                 guard status.capEff == bindService, status.capPrm == bindService, status.capBnd == bindService,
                     status.capInh == bindService, status.effectiveUID == 65534
                 else {
-                    return "CapEff \(status.capEff) CapPrm \(status.capPrm) CapBnd \(status.capBnd) uid \(status.effectiveUID)"
+                    return "CapEff \(status.capEff) CapPrm \(status.capPrm) CapBnd \(status.capBnd) "
+                        + "uid \(status.effectiveUID)"
                 }
                 return nil
             }

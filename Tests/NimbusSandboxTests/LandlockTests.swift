@@ -7,11 +7,14 @@ import Testing
 @Suite("Landlock")
 struct LandlockTests {
     @Test("after restrict, /etc/hostname cannot be opened for writing (EACCES) while the temp dir stays writable")
-    func confinesWrites() async {
-        await #expect(processExitsWith: .success) {
-            var template = Array("/tmp/nimbus-landlock-XXXXXX".utf8CString)
-            guard mkdtemp(&template) != nil else { Probe.fail("mkdtemp: \(String(cString: strerror(errno)))") }
-            let directory = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    func confinesWrites() async throws {
+        // Made and removed here: inside the child, Landlock forbids removing it (that needs a right on /tmp).
+        var template = Array("/tmp/nimbus-landlock-XXXXXX".utf8CString)
+        try #require(mkdtemp(&template) != nil, "mkdtemp: \(String(cString: strerror(errno)))")
+        let directory = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        defer { rmdir(directory) }
+        // The macro needs the captured value's type spelled out.
+        await #expect(processExitsWith: .success) { [directory = directory as String] in
             let abi = nm_landlock_abi()
             let threads = try ProcStatus.read(pid: getpid()).threads
             let rules = LandlockRules(readOnly: ["/etc"], readWrite: [directory])
@@ -42,7 +45,6 @@ struct LandlockTests {
             let outside = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard outside == -1, errno == EACCES else { Probe.fail("/tmp outside the rules is still readable") }
             Workload.useTemporaryFile(in: directory)
-            rmdir(directory)
         }
     }
 

@@ -62,7 +62,7 @@ struct RestrictTests {
             // TSYNC: every thread, not only this one, now runs under the filter with no_new_privs.
             let status = try ProcStatus.read(pid: getpid())
             guard status.seccompMode == 2, status.noNewPrivs else {
-                Probe.fail("thread-group leader not covered: Seccomp \(status.seccompMode) NoNewPrivs \(status.noNewPrivs)")
+                Probe.fail("leader not covered: Seccomp \(status.seccompMode) NoNewPrivs \(status.noNewPrivs)")
             }
         }
     }

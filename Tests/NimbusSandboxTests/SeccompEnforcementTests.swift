@@ -15,11 +15,13 @@ struct SeccompEnforcementTests {
         }
     }
 
-    @Test("signer: even socket(AF_UNIX) is killed; only inherited sockets are usable")
-    func signerCannotOpenUnixSocket() async {
+    @Test("signer: socket(AF_UNIX) is refused with EACCES (syslog fallback), connect is killed")
+    func signerCannotConnect() async {
         await #expect(processExitsWith: .signal(SIGSYS)) {
             try Child.restrict("signer")
-            _ = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+            guard fd == -1, errno == EACCES else { Probe.fail("socket(AF_UNIX) gave \(fd), errno \(errno)") }
+            _ = connect(0, nil, 0)
         }
     }
 
@@ -70,6 +72,17 @@ struct SeccompEnforcementTests {
             _ = Probe.syscall("mount", 0, 0, 0, 0, 0)
         }
     }
+
+    #if arch(x86_64)
+    @Test("installer: a syscall through the x32 ABI kills even under default allow")
+    func foreignABIKills() async {
+        await #expect(processExitsWith: .signal(SIGSYS)) {
+            try Child.restrict("installer")
+            // getpid with the x32 bit set: a deny-list must not be bypassable by switching ABI.
+            _ = nm_raw_syscall(0x4000_0000 | 39, 0, 0, 0, 0, 0, 0)
+        }
+    }
+    #endif
 
     @Test("network: allocation, threads, a file and loopback TCP survive")
     func networkWorkloadSurvives() async {

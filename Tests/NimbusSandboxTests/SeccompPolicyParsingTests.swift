@@ -35,9 +35,9 @@ struct SeccompPolicyParsingTests {
         #expect(rules[2].conditions == [ArgumentCondition(argument: 0, .maskedEqual(mask: 0x10000, value: 0x10000))])
         #expect(rules[3].action == .errno(38, name: "ENOSYS"))
         #expect(rules[4].conditions == [ArgumentCondition(argument: 0, .equal(1))])
-        #expect(
-            rules[5].conditions == [ArgumentCondition(argument: 0, .equal(2)), ArgumentCondition(argument: 1, .notEqual(3))]
-        )
+        #expect(rules[5].conditions == [
+            ArgumentCondition(argument: 0, .equal(2)), ArgumentCondition(argument: 1, .notEqual(3)),
+        ])
         #expect(rules[6].action == .errno(1, name: "EPERM"))
         #expect(rules[0].syscalls[0].number == SyscallTable.number(of: "brk"))
     }
@@ -95,6 +95,8 @@ struct SeccompPolicyParsingTests {
         ("default kill\ngroup a: x\nerrno EPERN read", 3, "unknown errno 'EPERN'"),
         ("default kill\ngroup a: x\nerrno", 3, "'errno' needs an error name"),
         ("default kill\ngroup a: x\nkill read", 3, "'kill' is already the default action"),
+        ("default errno EOPNOTSUPP\ngroup a: x\nerrno ENOTSUP read", 3, "already the default action"),
+        ("default kill\ngroup: x\nallow read", 2, "group name ''"),
         ("default kill\ngroup a: x\nallow", 3, "needs at least one syscall name"),
         ("default kill\ngroup a: x\nallow socket where", 3, "cannot read condition ''"),
         ("default kill\ngroup a: x\nallow socket where arg6 == 1", 3, "arguments are arg0 to arg5"),
