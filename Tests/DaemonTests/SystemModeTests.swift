@@ -45,6 +45,11 @@ struct SystemModeTests {
         #expect(signerReport.sandbox?.capEff == "0000000000000000")
         #expect(report.signer == SignerReport(keystores: 0, schemaVersion: 1))
         #expect(report.installer?.phase == "idle")
+        // In system mode on this kernel every step is in force, Landlock included.
+        for role in report.roles {
+            #expect(role.steps.map(\.step).contains("landlock"), "\(role.role) reports Landlock")
+            #expect(role.steps.filter { !$0.inForce }.isEmpty, "\(role.role): \(role.steps.filter { !$0.inForce })")
+        }
 
         // Each role's state directory is its own.
         for (role, owner) in [("network", network.uid), ("signer", signer.uid), ("installer", UInt32(0))] {
