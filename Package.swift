@@ -39,6 +39,7 @@ let package = Package(
         .target(name: "NimbusNetworkCore", dependencies: ["NimbusIPC", "NimbusAPI"], swiftSettings: strict),
         .target(name: "NimbusAPI", dependencies: ["NimbusIPC"], swiftSettings: strict),
         .target(name: "NimbusConfig", dependencies: ["TOMLKit"], swiftSettings: strict),
+        .target(name: "NimbusMonitoring", swiftSettings: strict),
 
         // MARK: Edges (syscalls, files, threads)
         .target(name: "NimbusSandbox", dependencies: ["CNimbusSandbox"], swiftSettings: strict),
@@ -57,6 +58,15 @@ let package = Package(
             dependencies: [
                 "NimbusIPC", "NimbusRuntime", "NimbusSandbox", "NimbusStore",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "NimbusHTTPClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -108,11 +118,8 @@ let package = Package(
         .executableTarget(
             name: "nimbus",
             dependencies: [
-                "NimbusAPI",
+                "NimbusAPI", "NimbusHTTPClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -125,6 +132,7 @@ let package = Package(
         .testTarget(name: "NimbusRuntimeTests", dependencies: ["NimbusRuntime", "NimbusIPC"]),
         .testTarget(name: "NimbusSandboxTests", dependencies: ["NimbusSandbox", "CNimbusSandbox"]),
         .testTarget(name: "NimbusAPITests", dependencies: ["NimbusAPI"]),
+        .testTarget(name: "NimbusMonitoringTests", dependencies: ["NimbusMonitoring"]),
         .testTarget(
             name: "DaemonTests",
             dependencies: ["NimbusAPI", .product(name: "GRDB", package: "GRDB.swift")]

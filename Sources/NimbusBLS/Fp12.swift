@@ -60,3 +60,10 @@ struct Fp12: Sendable, Equatable {
 
     var isOne: Bool { self == .one }
 }
+
+extension Fp12 {
+    /// Squaring for elements of the cyclotomic subgroup (norm 1 over F_p6). Plain squaring for now.
+    func cyclotomicSquared() -> Fp12 {
+        squared()
+    }
+}

@@ -29,7 +29,7 @@ public struct KeystoreKDF: Equatable, Sendable {
     /// (scrypt needs 128·n·r bytes; both grow linearly in time). Ten times and more above the defaults.
     public enum Limits {
         public static let maximumScryptN = 1 << 20
-        public static let maximumScryptR = 32
+        public static let maximumScryptR = 16
         public static let maximumScryptP = 16
         public static let maximumScryptMemory = 1 << 30
         public static let maximumPBKDF2Rounds = 1 << 24

@@ -87,8 +87,9 @@ public final class LinkChannel: Sendable {
                 return
             }
             let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-            Task {
-                try? await Task.sleep(for: timeout)
+            // A dispatch timer, not a sleeping task: the deadline must hold even when every thread of the
+            // cooperative pool is busy.
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
                 self.fail(id, with: LinkError.timedOut(peer: peer, request: message.type, seconds: seconds))
             }
         }

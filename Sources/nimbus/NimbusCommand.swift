@@ -3,7 +3,8 @@ import Foundation
 import NimbusAPI
 
 /// `nimbus`: the local command line of the node manager. It talks to the network role's control socket.
-struct NimbusCommand: ParsableCommand {
+@main
+struct NimbusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nimbus",
         abstract: "Control the Nimbus node manager on this machine.",

@@ -3,7 +3,7 @@ import Foundation
 import NimbusAPI
 
 /// `nimbus status [--json]`: the version and, per role, who runs it and how it is sandboxed.
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show the node manager's roles, their users and their sandboxes.")
@@ -13,10 +13,10 @@ struct StatusCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the stable JSON form (docs/cli.md).")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let report: StatusReport
         do {
-            let response = try ControlClient(socketPath: connection.resolvedSocket).get("/v1/status")
+            let response = try await ControlClient(socketPath: connection.resolvedSocket).request("GET", "/v1/status")
             guard response.status == 200 else {
                 let message = (try? JSONDecoder().decode(APIError.self, from: Data(response.body)))?.error
                 throw CLIError(description: message ?? "the node manager answered HTTP \(response.status)")

@@ -4,7 +4,10 @@ import Testing
 
 /// A real `nimbus-node-manager` started from the build directory, observed from outside: through the `nimbus` CLI,
 /// `/proc`, its log file and its state directory. Each instance has its own temporary directory.
-final class Daemon {
+///
+/// Everything that waits does so without blocking a thread of Swift's cooperative pool (sleeping tasks, and a
+/// plain thread for child processes), so that these tests cannot starve the suites running beside them.
+final class Daemon: @unchecked Sendable {
     let root: URL
     let dataDir: URL
     let socket: URL
@@ -48,7 +51,7 @@ final class Daemon {
 
     /// Starts the daemon with `arguments` (plus --policy-dir and --control-socket), optionally through a wrapper
     /// such as setpriv, and waits until every role reports running.
-    func start(_ arguments: [String], executable: URL? = nil, wrapper: [String] = []) throws {
+    func start(_ arguments: [String], executable: URL? = nil, wrapper: [String] = []) async throws {
         let daemon = try executable ?? Self.executable("nimbus-node-manager")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let output = try FileHandle(forWritingTo: log)
@@ -65,39 +68,41 @@ final class Daemon {
         process.standardError = output
         try process.run()
         self.process = process
-        try waitUntil("all roles running", timeout: 20) {
-            guard let report = try? status() else { return false }
+        try await waitUntil("all roles running", timeout: 20) {
+            guard let report = try? await status() else { return false }
             return report.roles.count == 3 && report.roles.allSatisfy { $0.state == "running" && $0.sandbox != nil }
         }
     }
 
     /// `nimbus status --json`, decoded.
-    func status() throws -> StatusReport {
-        let result = try Self.run(Self.executable("nimbus"), ["--socket", socket.path, "status", "--json"])
-        guard result.status == 0 else { throw DaemonError("nimbus status failed: \(result.stderr)") }
+    func status() async throws -> StatusReport {
+        let result = try await Self.run(Self.executable("nimbus"), ["--socket", socket.path, "status", "--json"])
+        guard result.status == 0 else {
+            throw DaemonError("nimbus status failed: \(result.stderr)\ndaemon log:\n\(logText.suffix(4000))")
+        }
         return try JSONDecoder().decode(StatusReport.self, from: Data(result.stdout.utf8))
     }
 
-    func pid(of role: String) throws -> Int32 {
-        try #require(try status().roles.first { $0.role == role }?.pid, "\(role) has no pid")
+    func pid(of role: String) async throws -> Int32 {
+        try #require(try await status().roles.first { $0.role == role }?.pid, "\(role) has no pid")
     }
 
     /// Sends SIGTERM and waits for the supervisor to exit; returns its exit status and how long it took.
-    func stop(timeout: TimeInterval = 20) throws -> (status: Int32, seconds: Double) {
+    func stop(timeout: TimeInterval = 20) async throws -> (status: Int32, seconds: Double) {
         let process = try #require(process)
         let started = Date()
         kill(process.processIdentifier, SIGTERM)
-        try waitUntil("the supervisor exits", timeout: timeout) { !process.isRunning }
+        try await waitUntil("the supervisor exits", timeout: timeout) { !process.isRunning }
         return (process.terminationStatus, Date().timeIntervalSince(started))
     }
 
     var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
-    func waitUntil(_ what: String, timeout: TimeInterval, _ condition: () throws -> Bool) throws {
+    func waitUntil(_ what: String, timeout: TimeInterval, _ condition: () async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if try condition() { return }
-            usleep(50_000)
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(50))
         }
         throw DaemonError("timed out after \(timeout) s waiting until \(what); daemon log:\n\(logText)")
     }
@@ -108,8 +113,8 @@ final class Daemon {
         var stderr: String
     }
 
-    /// Runs a command to completion and captures its output.
-    static func run(_ executable: URL, _ arguments: [String]) throws -> Result {
+    /// Runs a command to completion and captures its output. The waiting happens on a thread of its own.
+    static func run(_ executable: URL, _ arguments: [String]) async throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -118,13 +123,24 @@ final class Daemon {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        return await withCheckedContinuation { continuation in
+            Thread {
+                let stderrBox = DataBox()
+                let stderrReader = Thread { stderrBox.data = err.fileHandleForReading.readDataToEndOfFile() }
+                stderrReader.start()
+                let stdout = out.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                while !stderrReader.isFinished { usleep(1000) }
+                continuation.resume(returning: Result(
+                    status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                    stderr: String(decoding: stderrBox.data, as: UTF8.self)))
+            }.start()
+        }
     }
+}
+
+final class DataBox: @unchecked Sendable {
+    var data = Data()
 }
 
 struct DaemonError: Error, CustomStringConvertible {

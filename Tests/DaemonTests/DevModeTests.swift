@@ -5,7 +5,7 @@ import Testing
 /// Dev mode as an ordinary user: the same processes, every sandbox step that works without root.
 @Suite(.serialized, .enabled(if: Privilege.shouldRun, "needs root to become an ordinary user; NIMBUS_TESTS_UNPRIVILEGED=1 was set"))
 struct DevModeTests {
-    @Test func startsAndStopsCleanlyAsAnOrdinaryUser() throws {
+    @Test func startsAndStopsCleanlyAsAnOrdinaryUser() async throws {
         try Privilege.requireRoot()
         let daemon = try Daemon(name: "dev")
         // The ordinary user gets its own copy of the programs and policies: the build tree may not be readable
@@ -22,12 +22,12 @@ struct DevModeTests {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             #expect(chown(path, user, user) == 0)
         }
-        try daemon.start(
+        try await daemon.start(
             ["--dev", "--data-dir", daemon.dataDir.path, "--policy-dir", policy.path],
             executable: bin.appendingPathComponent("nimbus-node-manager"),
             wrapper: ["/usr/bin/setpriv", "--reuid=\(user)", "--regid=\(user)", "--clear-groups", "--"])
 
-        let report = try daemon.status()
+        let report = try await daemon.status()
         #expect(report.mode == "dev")
         for role in report.roles {
             let facts = try ProcFacts(pid: try #require(role.pid))
@@ -42,7 +42,7 @@ struct DevModeTests {
         #expect(daemon.logText.contains("dev mode: roles keep this user's identity"))
         #expect(daemon.logText.contains("msg=\"role sandboxed and ready\" child=signer"))
 
-        let (status, seconds) = try daemon.stop()
+        let (status, seconds) = try await daemon.stop()
         #expect(status == 0)
         #expect(seconds < 10)
         #expect(daemon.logText.contains("msg=\"all roles stopped\""))

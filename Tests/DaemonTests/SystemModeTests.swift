@@ -9,19 +9,19 @@ struct SystemModeTests {
     /// CHOWN, DAC_OVERRIDE, FOWNER, KILL, SETGID, SETUID: the installer's bounded set (docs/sandbox.md).
     static let installerCapabilities: UInt64 = 1 << 0 | 1 << 1 | 1 << 3 | 1 << 5 | 1 << 6 | 1 << 7
 
-    private func startSystemDaemon(_ name: String) throws -> Daemon {
+    private func startSystemDaemon(_ name: String) async throws -> Daemon {
         try Privilege.requireRoot()
         let daemon = try Daemon(name: name)
-        try daemon.start(["--data-dir", daemon.dataDir.path, "--policy-dir", Daemon.policyDir.path])
+        try await daemon.start(["--data-dir", daemon.dataDir.path, "--policy-dir", Daemon.policyDir.path])
         return daemon
     }
 
-    @Test func eachRoleRunsAsItsOwnUserInItsSandbox() throws {
-        let daemon = try startSystemDaemon("sandbox")
+    @Test func eachRoleRunsAsItsOwnUserInItsSandbox() async throws {
+        let daemon = try await startSystemDaemon("sandbox")
         let host = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
-        let network = try ProcFacts(pid: daemon.pid(of: "network"))
-        let signer = try ProcFacts(pid: daemon.pid(of: "signer"))
-        let installer = try ProcFacts(pid: daemon.pid(of: "installer"))
+        let network = try await ProcFacts(pid: daemon.pid(of: "network"))
+        let signer = try await ProcFacts(pid: daemon.pid(of: "signer"))
+        let installer = try await ProcFacts(pid: daemon.pid(of: "installer"))
 
         #expect(network.uid == (try Privilege.account("nimbus-nm").uid))
         #expect(signer.uid == (try Privilege.account("nimbus-signer").uid))
@@ -37,7 +37,7 @@ struct SystemModeTests {
         #expect(network.netNamespace == host)
 
         // The CLI's report agrees with /proc.
-        let report = try daemon.status()
+        let report = try await daemon.status()
         #expect(report.mode == "system")
         let signerReport = try #require(report.roles.first { $0.role == "signer" })
         #expect(signerReport.user == "nimbus-signer")
@@ -64,12 +64,12 @@ struct SystemModeTests {
         #expect(stat(daemon.socket.path, &socketInfo) == 0)
         #expect(socketInfo.st_mode & 0o777 == 0o660)
         #expect(socketInfo.st_gid == (try Privilege.account("nimbus-nm").gid))
-        _ = try daemon.stop()
+        _ = try await daemon.stop()
     }
 
     /// The configuration file is honoured, the control socket admits only root and its group, and every command
     /// is recorded with the uid the kernel reports for the caller.
-    @Test func controlSocketIsGroupRestrictedAndRecordsTheCallersUID() throws {
+    @Test func controlSocketIsGroupRestrictedAndRecordsTheCallersUID() async throws {
         try Privilege.requireRoot()
         let daemon = try Daemon(name: "control")
         let config = daemon.root.appendingPathComponent("config.toml")
@@ -80,43 +80,43 @@ struct SystemModeTests {
             log_level = "debug"
             shutdown_timeout_seconds = 5
             """.write(to: config, atomically: true, encoding: .utf8)
-        try daemon.start(["--config", config.path])
+        try await daemon.start(["--config", config.path])
         #expect(daemon.logText.contains("data_dir=\(daemon.dataDir.path)"))
 
         let nimbus = try Daemon.executable("nimbus")
         let group = try Privilege.account("nimbus-nm").gid
-        let outsider = try Daemon.run(
+        let outsider = try await Daemon.run(
             URL(fileURLWithPath: "/usr/bin/setpriv"),
             ["--reuid=65534", "--regid=65534", "--clear-groups", "--", nimbus.path, "--socket", daemon.socket.path, "status"])
         #expect(outsider.status == 1)
         #expect(outsider.stderr == "nimbus: permission denied on \(daemon.socket.path): run as root or as a member of "
             + "the control group (nimbus-nm by default)\n")
-        let member = try Daemon.run(
+        let member = try await Daemon.run(
             URL(fileURLWithPath: "/usr/bin/setpriv"),
             ["--reuid=65534", "--regid=65534", "--groups=\(group)", "--", nimbus.path, "--socket", daemon.socket.path,
              "status", "--json"])
         #expect(member.status == 0, "a member of the control group may use the socket: \(member.stderr)")
         #expect(daemon.logText.contains("msg=\"control command\" method=GET path=/v1/status peer_pid="))
         #expect(daemon.logText.contains("peer_uid=65534"))
-        _ = try daemon.stop()
-        let audited = try DatabaseQueue(path: daemon.dataDir.appendingPathComponent("network/network.sqlite").path)
+        _ = try await daemon.stop()
+        let audited = try await DatabaseQueue(path: daemon.dataDir.appendingPathComponent("network/network.sqlite").path)
             .read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM control_audit WHERE peer_uid = 65534") ?? 0 }
         #expect(audited == 1)
     }
 
     @Test(arguments: ["network", "signer", "installer"])
-    func aKilledRoleIsBackWithinThreeSecondsWithItsState(role: String) throws {
-        let daemon = try startSystemDaemon("kill-\(role)")
+    func aKilledRoleIsBackWithinThreeSecondsWithItsState(role: String) async throws {
+        let daemon = try await startSystemDaemon("kill-\(role)")
         try seedState(of: role, in: daemon)
-        let before = try daemon.status()
-        let victim = try daemon.pid(of: role)
+        let before = try await daemon.status()
+        let victim = try await daemon.pid(of: role)
         let others = before.roles.filter { $0.role != role }.map { ($0.role, $0.pid) }
 
         let killedAt = Date()
         #expect(kill(victim, SIGKILL) == 0)
         var back: RoleReport?
-        try daemon.waitUntil("\(role) is back", timeout: 3) {
-            guard let report = try? daemon.status(), let entry = report.roles.first(where: { $0.role == role }),
+        try await daemon.waitUntil("\(role) is back", timeout: 3) {
+            guard let report = try? await daemon.status(), let entry = report.roles.first(where: { $0.role == role }),
                 entry.state == "running", entry.pid != victim, entry.sandbox?.seccomp == 2
             else { return false }
             back = entry
@@ -128,12 +128,12 @@ struct SystemModeTests {
         #expect(entry.restarts == 1)
         #expect(entry.lastExit?.contains("SIGKILL") == true)
 
-        let after = try daemon.status()
+        let after = try await daemon.status()
         for (name, pid) in others {
             #expect(after.roles.first { $0.role == name }?.pid == pid, "\(name) kept running")
         }
         try expectSeededState(of: role, in: after, daemon: daemon)
-        _ = try daemon.stop()
+        _ = try await daemon.stop()
     }
 
     /// Puts a row in the role's own database, as the role would have, so that the restart can be shown to keep it.
@@ -173,10 +173,10 @@ struct SystemModeTests {
         }
     }
 
-    @Test func sigtermStopsEveryRoleGracefullyWithinTheBound() throws {
-        let daemon = try startSystemDaemon("sigterm")
-        let pids = try daemon.status().roles.compactMap(\.pid)
-        let (status, seconds) = try daemon.stop()
+    @Test func sigtermStopsEveryRoleGracefullyWithinTheBound() async throws {
+        let daemon = try await startSystemDaemon("sigterm")
+        let pids = try await daemon.status().roles.compactMap(\.pid)
+        let (status, seconds) = try await daemon.stop()
         #expect(status == 0)
         #expect(seconds < 10)
         for pid in pids { #expect(kill(pid, 0) != 0, "role \(pid) is gone") }

@@ -186,8 +186,9 @@ struct LinkChannelTests {
             try await pair.network.request(.keyStoreStatusRequest, timeout: .milliseconds(200))
         }
         let elapsed = ContinuousClock.now - started
+        // Not early. (No upper bound: the throw above already shows the deadline fired, and a loaded machine
+        // may delay it; timing belongs in benchmarks, not tests.)
         #expect(elapsed >= .milliseconds(200))
-        #expect(elapsed < .seconds(3))
         await pair.shutDown()
     }
 

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Filling a `NodeObservation` from a node's answers. The Beacon API encodes integers as decimal strings
+/// (`"head_slot": "1234"`); anything that does not decode leaves the field unknown and says why.
+extension NodeObservation {
+    /// Why an answer could not be used.
+    public struct AnswerError: Error, Sendable, Equatable, CustomStringConvertible {
+        public var description: String
+    }
+
+    private struct Envelope<T: Decodable>: Decodable {
+        var data: T
+    }
+
+    private struct Syncing: Decodable {
+        var head_slot: String
+        var sync_distance: String
+        var is_syncing: Bool
+        var is_optimistic: Bool?
+        var el_offline: Bool?
+    }
+
+    private struct PeerCount: Decodable {
+        var connected: String
+    }
+
+    private struct Version: Decodable {
+        var version: String
+    }
+
+    /// `GET /eth/v1/node/syncing`.
+    public mutating func applySyncing(_ body: [UInt8]) throws(AnswerError) {
+        let syncing: Syncing = try Self.decode(body, "/eth/v1/node/syncing")
+        guard let head = UInt64(syncing.head_slot), let distance = UInt64(syncing.sync_distance) else {
+            throw AnswerError(description: "/eth/v1/node/syncing: head_slot and sync_distance must be decimal strings")
+        }
+        headSlot = head
+        syncDistance = distance
+        isSyncing = syncing.is_syncing
+        isOptimistic = syncing.is_optimistic
+        elOffline = syncing.el_offline
+    }
+
+    /// `GET /eth/v1/node/peer_count`.
+    public mutating func applyPeerCount(_ body: [UInt8]) throws(AnswerError) {
+        let count: PeerCount = try Self.decode(body, "/eth/v1/node/peer_count")
+        guard let connected = Int(count.connected), connected >= 0 else {
+            throw AnswerError(description: "/eth/v1/node/peer_count: connected must be a decimal string")
+        }
+        peers = connected
+    }
+
+    /// `GET /eth/v1/node/version`.
+    public mutating func applyVersion(_ body: [UInt8]) throws(AnswerError) {
+        let answer: Version = try Self.decode(body, "/eth/v1/node/version")
+        version = String(answer.version.prefix(200))
+    }
+
+    /// `/metrics`: the gauges and counters the rules read, with Nimbus's names.
+    public mutating func applyMetrics(_ metrics: PrometheusText) {
+        wallSlot = metrics.value("beacon_slot").flatMap { $0 >= 0 && $0.isFinite ? UInt64($0) : nil }
+        let hits = metrics.all("validator_monitor_prev_epoch_on_chain_attester_hit")
+        let misses = metrics.all("validator_monitor_prev_epoch_on_chain_attester_miss")
+        if !hits.isEmpty || !misses.isEmpty {
+            attesterHits = hits.reduce(0) { $0 + $1.value }
+            attesterMisses = misses.reduce(0) { $0 + $1.value }
+            validatorCount = Set((hits + misses).compactMap { $0.labels["validator"] }).count
+        }
+        blocksProposed = metrics.value("beacon_blocks_proposed")
+        blockProductionErrors = metrics.value("beacon_block_production_errors")
+        let balances = metrics.all("validator_monitor_balance_gwei")
+        if !balances.isEmpty { balanceGwei = balances.reduce(0) { $0 + $1.value } }
+        processStartTime = metrics.value("process_start_time_seconds")
+        if peers == nil, let count = metrics.value("nbc_peers"), count >= 0, count.isFinite { peers = Int(count) }
+        if version == nil, let sample = metrics.all("version").first, let tag = sample.labels["version"] {
+            version = "Nimbus/\(tag)"
+        }
+    }
+
+    private static func decode<T: Decodable>(_ body: [UInt8], _ path: String) throws(AnswerError) -> T {
+        do {
+            return try JSONDecoder().decode(Envelope<T>.self, from: Data(body)).data
+        } catch {
+            throw AnswerError(description: "\(path): unexpected answer (\(Self.describe(error)))")
+        }
+    }
+
+    /// A decoding error in a few words, without echoing the node's bytes.
+    private static func describe(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, _)?: "missing \(key.stringValue)"
+        case .typeMismatch(_, let context)?: "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case .valueNotFound(_, let context)?: "null at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case .dataCorrupted?: "not JSON"
+        default: "undecodable"
+        }
+    }
+}
