@@ -26,6 +26,7 @@ let package = Package(
     targets: [
         // MARK: C shims (raw syscalls stay here, behind nm_-prefixed functions)
         .target(name: "CNimbusSpawn", path: "Sources/CNimbusSpawn"),
+        .target(name: "CNimbusHost", path: "Sources/CNimbusHost"),
         .target(
             name: "CNimbusSandbox", path: "Sources/CNimbusSandbox",
             linkerSettings: [.linkedLibrary("seccomp"), .linkedLibrary("cap")]
@@ -71,6 +72,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "NimbusMonitorService",
+            dependencies: [
+                "NimbusMonitoring", "NimbusConfig", "NimbusHTTPClient", "NimbusStore", "CNimbusHost", "NimbusAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "NimbusControlServer",
             dependencies: [
                 "NimbusAPI", "NimbusRuntime",
@@ -94,7 +105,8 @@ let package = Package(
         .executableTarget(
             name: "nimbus-nm-network",
             dependencies: [
-                "NimbusNetworkCore", "NimbusRoleHost", "NimbusControlServer",
+                "NimbusNetworkCore", "NimbusRoleHost", "NimbusControlServer", "NimbusMonitorService", "NimbusConfig",
+                "NimbusHTTPClient", "NimbusAPI",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -20,6 +20,8 @@ public struct NodeManagerConfig: Sendable, Equatable {
     /// The users the unprivileged roles run as.
     public var networkUser: String?
     public var signerUser: String?
+    /// The Nimbus nodes to monitor (`[[nodes]]`); empty means "find a local Nimbus on the default ports".
+    public var nodes: [ManagedNode] = []
 
     public init() {}
 
@@ -59,6 +61,16 @@ public struct NodeManagerConfig: Sendable, Equatable {
             networkUser = try users.string("network")
             signerUser = try users.string("signer")
             try users.rejectUnknown()
+        }
+        if let entries = try reader.tables("nodes") {
+            for var entry in entries {
+                nodes.append(try ManagedNode(reading: &entry))
+                try entry.rejectUnknown()
+            }
+            let names = nodes.map(\.name)
+            if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+                throw Invalid("\(source): two [[nodes]] are named \"\(duplicate)\"")
+            }
         }
         try reader.rejectUnknown()
     }
@@ -105,6 +117,19 @@ struct TableReader {
         guard let value = table[key] else { return nil }
         guard let nested = value.table else { throw wrongType(key, "a table") }
         return TableReader(table: nested, path: name(key), source: source)
+    }
+
+    /// An array of tables (`[[key]]`), each as a reader.
+    mutating func tables(_ key: String) throws(NodeManagerConfig.Invalid) -> [TableReader]? {
+        seen.insert(key)
+        guard let value = table[key] else { return nil }
+        guard let array = value.array else { throw wrongType(key, "an array of tables ([[\(key)]])") }
+        var readers: [TableReader] = []
+        for (index, element) in array.enumerated() {
+            guard let nested = element.table else { throw wrongType(key, "an array of tables ([[\(key)]])") }
+            readers.append(TableReader(table: nested, path: "\(name(key))[\(index)]", source: source))
+        }
+        return readers
     }
 
     func rejectUnknown() throws(NodeManagerConfig.Invalid) {

@@ -18,6 +18,8 @@ public struct Settings: Sendable, Equatable {
     public var shutdownTimeoutSeconds: Int
     public var networkUser: String
     public var signerUser: String
+    /// The nodes to monitor; empty means "look for a local Nimbus on the default ports".
+    public var nodes: [ManagedNode] = []
 
     /// System-mode defaults.
     public static let systemDataDir = "/var/lib/nimbus-node-manager"
@@ -60,7 +62,7 @@ public struct Settings: Sendable, Equatable {
         let socket = overrides.controlSocket ?? config.controlSocket
             ?? (mode == .dev ? dataDir + "/control.sock" : systemControlSocket)
         let timeout = config.shutdownTimeoutSeconds ?? 10
-        return Settings(
+        var settings = Settings(
             mode: mode, dataDir: dataDir, controlSocket: absolute(socket),
             controlGroup: config.controlGroup ?? "nimbus-nm",
             policyDir: (overrides.policyDir ?? config.policyDir).map(absolute),
@@ -68,6 +70,8 @@ public struct Settings: Sendable, Equatable {
             seccompDebug: overrides.seccompDebug ?? config.seccompDebug ?? false,
             shutdownTimeoutSeconds: timeout,
             networkUser: config.networkUser ?? "nimbus-nm", signerUser: config.signerUser ?? "nimbus-signer")
+        settings.nodes = config.nodes
+        return settings
     }
 
     /// Removes `.` and empty components and resolves `..` lexically (no symlinks: nothing is read).

@@ -155,7 +155,7 @@ final class ControlHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
 
     private func respond(context: ChannelHandlerContext, head requestHead: HTTPRequestHead, response: ControlAPI.Response) {
         var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Type", value: response.contentType)
         headers.add(name: "Content-Length", value: String(response.body.count))
         let status = HTTPResponseStatus(statusCode: response.status)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: requestHead.version, status: status, headers: headers))), promise: nil)

@@ -49,6 +49,11 @@ public final class HTTPClient: Sendable {
 
         public var reason: Reason
         public var description: String
+
+        public init(reason: Reason, description: String) {
+            self.reason = reason
+            self.description = description
+        }
     }
 
     private let group: MultiThreadedEventLoopGroup

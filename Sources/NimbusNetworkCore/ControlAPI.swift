@@ -10,15 +10,28 @@ public struct ControlAPI: Sendable {
         public var roleStatus: @Sendable () async throws -> [RoleInfo]
         public var keyStoreStatus: @Sendable () async throws -> KeyStoreStatus
         public var installState: @Sendable () async throws -> InstallState
+        public var nodes: @Sendable () async -> NodesReport
+        public var alerts: @Sendable () async throws -> AlertsReport
+        /// Acknowledges an alert for the local device; nil when there is no such alert.
+        public var acknowledge: @Sendable (Int64) async throws -> StoredAlert?
+        public var metrics: @Sendable () async -> String
 
         public init(
             roleStatus: @escaping @Sendable () async throws -> [RoleInfo],
             keyStoreStatus: @escaping @Sendable () async throws -> KeyStoreStatus,
-            installState: @escaping @Sendable () async throws -> InstallState
+            installState: @escaping @Sendable () async throws -> InstallState,
+            nodes: @escaping @Sendable () async -> NodesReport = { NodesReport(nodes: []) },
+            alerts: @escaping @Sendable () async throws -> AlertsReport = { AlertsReport(alerts: [], pending: []) },
+            acknowledge: @escaping @Sendable (Int64) async throws -> StoredAlert? = { _ in nil },
+            metrics: @escaping @Sendable () async -> String = { "" }
         ) {
             self.roleStatus = roleStatus
             self.keyStoreStatus = keyStoreStatus
             self.installState = installState
+            self.nodes = nodes
+            self.alerts = alerts
+            self.acknowledge = acknowledge
+            self.metrics = metrics
         }
     }
 
@@ -26,10 +39,12 @@ public struct ControlAPI: Sendable {
     public struct Response: Sendable, Equatable {
         public var status: Int
         public var body: [UInt8]
+        public var contentType: String
 
-        public init(status: Int, body: [UInt8]) {
+        public init(status: Int, body: [UInt8], contentType: String = "application/json") {
             self.status = status
             self.body = body
+            self.contentType = contentType
         }
     }
 
@@ -51,7 +66,32 @@ public struct ControlAPI: Sendable {
         case "/v1/health":
             guard method == "GET" else { return methodNotAllowed(method, path) }
             return Response(status: 200, body: Array(#"{"ok":true}"#.utf8))
+        case "/v1/nodes":
+            guard method == "GET" else { return methodNotAllowed(method, path) }
+            return Response(status: 200, body: Self.encode(await backends.nodes()))
+        case "/v1/alerts":
+            guard method == "GET" else { return methodNotAllowed(method, path) }
+            do {
+                return Response(status: 200, body: Self.encode(try await backends.alerts()))
+            } catch {
+                return self.error(500, "cannot read the alerts: \(error)")
+            }
+        case "/v1/metrics":
+            guard method == "GET" else { return methodNotAllowed(method, path) }
+            return Response(
+                status: 200, body: Array(await backends.metrics().utf8), contentType: "text/plain; version=0.0.4")
         default:
+            if path.hasPrefix("/v1/alerts/"), path.hasSuffix("/ack") {
+                guard method == "POST" else { return methodNotAllowed(method, path) }
+                let idText = path.dropFirst("/v1/alerts/".count).dropLast("/ack".count)
+                guard let id = Int64(idText), id > 0 else { return error(400, "alert id must be a positive integer") }
+                do {
+                    guard let alert = try await backends.acknowledge(id) else { return error(404, "no alert \(id)") }
+                    return Response(status: 200, body: Self.encode(alert))
+                } catch {
+                    return self.error(500, "cannot acknowledge alert \(id): \(error)")
+                }
+            }
             return error(404, "no such endpoint: \(path)")
         }
     }

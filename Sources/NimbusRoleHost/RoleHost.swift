@@ -29,7 +29,8 @@ public final class RoleHost: Sendable {
     /// turns into words (`RoleExitCode`).
     public static func boot(
         _ role: Role, keptCapabilities: [String], dumpable: Bool, readOnlyPaths: [String], readWritePaths: [String],
-        databaseFile: String, migrations: [SchemaMigration]
+        databaseFile: String, migrations: [SchemaMigration],
+        moreReadOnlyPaths: (RoleArguments) -> [String] = { _ in [] }
     ) -> RoleHost {
         let executable = "nimbus-nm-\(role)"
         SignalWaiter.block()
@@ -41,7 +42,7 @@ public final class RoleHost: Sendable {
             roleName: "\(role)", user: arguments.user, keptCapabilities: keptCapabilities, dumpable: dumpable,
             policyPath: arguments.policy, seccompDebug: arguments.seccompDebug,
             landlock: LandlockRules(
-                readOnly: readOnlyPaths,
+                readOnly: readOnlyPaths + moreReadOnlyPaths(arguments),
                 readWrite: [arguments.stateDir] + readWritePaths
                     + (arguments.controlSocket.map { [($0 as NSString).deletingLastPathComponent] } ?? [])))
         var report: SandboxReport

@@ -17,6 +17,8 @@ public struct RoleArguments: Sendable, Equatable {
     public var controlSocket: String?
     /// Network role: the socket file's mode (0660 in system mode, group-restricted; 0600 in dev mode).
     public var controlSocketMode: UInt32 = 0o600
+    /// Network role: the managed nodes as JSON (`[ManagedNode]`; no secrets: token files are paths).
+    public var nodesJSON: String?
 
     public init(stateDir: String, policy: String) {
         self.stateDir = stateDir
@@ -31,6 +33,7 @@ public struct RoleArguments: Sendable, Equatable {
         if let controlSocket {
             out += ["--control-socket", controlSocket, "--control-socket-mode", String(controlSocketMode, radix: 8)]
         }
+        if let nodesJSON { out += ["--nodes", nodesJSON] }
         return out
     }
 
@@ -46,6 +49,7 @@ public struct RoleArguments: Sendable, Equatable {
         var index = 0
         let valued: Set<String> = [
             "--state-dir", "--policy", "--user", "--log-level", "--mode", "--control-socket", "--control-socket-mode",
+            "--nodes",
         ]
         while index < arguments.count {
             let flag = arguments[index]
@@ -78,6 +82,7 @@ public struct RoleArguments: Sendable, Equatable {
             parsed.mode = mode
         }
         parsed.controlSocket = values["--control-socket"]
+        parsed.nodesJSON = values["--nodes"]
         if let mode = values["--control-socket-mode"] {
             guard let bits = UInt32(mode, radix: 8), bits <= 0o777 else {
                 throw Invalid(description: "invalid --control-socket-mode \(mode)")

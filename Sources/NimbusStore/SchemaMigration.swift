@@ -27,6 +27,39 @@ public enum RoleSchema {
                 status INTEGER NOT NULL
             );
             """),
+        SchemaMigration(
+            "2-alerts-and-outbox",
+            """
+            CREATE TABLE alerts (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                severity TEXT NOT NULL,
+                title TEXT NOT NULL,
+                diagnosis TEXT NOT NULL,
+                action TEXT NOT NULL,
+                fired_at_millis INTEGER NOT NULL,
+                resolved_at_millis INTEGER,
+                acknowledged_at_millis INTEGER,
+                notified INTEGER NOT NULL CHECK (notified IN (0, 1))
+            );
+            CREATE UNIQUE INDEX alerts_one_active ON alerts(kind, subject) WHERE resolved_at_millis IS NULL;
+            CREATE TABLE devices (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                added_at_millis INTEGER NOT NULL
+            );
+            INSERT INTO devices (id, name, added_at_millis) VALUES ('local', 'this machine (nimbus CLI)', 0);
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY,
+                device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+                alert_id INTEGER NOT NULL REFERENCES alerts(id),
+                event TEXT NOT NULL CHECK (event IN ('fired', 'resolved')),
+                created_at_millis INTEGER NOT NULL,
+                acknowledged_at_millis INTEGER
+            );
+            CREATE INDEX outbox_pending ON outbox(device_id) WHERE acknowledged_at_millis IS NULL;
+            """),
     ]
 
     /// The signer: encrypted EIP-2335 keystores only (never a plaintext key).

@@ -2,18 +2,56 @@
 // parses outside input. Own user, no capabilities, no execve. Not for direct use: nimbus-node-manager starts it.
 import Foundation
 import GRDB
+import NimbusAPI
+import NimbusConfig
 import NimbusControlServer
+import NimbusHTTPClient
 import NimbusIPC
+import NimbusMonitorService
 import NimbusNetworkCore
 import NimbusRoleHost
 import NimbusRuntime
 import NimbusStore
 
+/// The managed nodes the supervisor passed (`--nodes`, JSON); none means "look for a local Nimbus".
+func managedNodes(_ arguments: RoleArguments) -> [ManagedNode] {
+    guard let json = arguments.nodesJSON else { return [] }
+    return (try? JSONDecoder().decode([ManagedNode].self, from: Data(json.utf8))) ?? []
+}
+
 let host = RoleHost.boot(
-    .network, keptCapabilities: [], dumpable: false, readOnlyPaths: ["/etc", "/usr"],
+    .network, keptCapabilities: [], dumpable: false, readOnlyPaths: ["/etc", "/usr"] + HostProbe.procFiles,
     readWritePaths: [],  // RoleHost adds the control socket's directory
-    databaseFile: "network.sqlite", migrations: RoleSchema.network)
+    databaseFile: "network.sqlite", migrations: RoleSchema.network,
+    // Landlock needs existing paths; a missing token file is reported below instead of stopping the role.
+    moreReadOnlyPaths: { arguments in
+        managedNodes(arguments).compactMap(\.keymanagerTokenFile).filter { FileManager.default.fileExists(atPath: $0) }
+    })
 let database = host.database
+guard host.arguments.nodesJSON == nil
+    || (try? JSONDecoder().decode([ManagedNode].self, from: Data(host.arguments.nodesJSON!.utf8))) != nil
+else {
+    RoleProcess.fail(host.logger, "--nodes is not a valid list of nodes", code: RoleExitCode.usage)
+}
+let nodes = managedNodes(host.arguments)
+
+// Keymanager tokens are read once, now, and kept in memory; they are sent to their node and logged nowhere.
+var tokens: [String: String] = [:]
+for node in nodes {
+    guard let file = node.keymanagerTokenFile else { continue }
+    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+        host.logger.warning("cannot read the keymanager token file; validator counts from the keymanager API are off",
+                            metadata: ["node": "\(node.name)", "file": "\(file)"])
+        continue
+    }
+    let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    if !token.isEmpty { tokens[node.name] = token }
+}
+let httpClient = HTTPClient()
+let alertStore = AlertStore(database: database)
+let monitor = MonitorService(
+    nodes: nodes, tokens: tokens, client: httpClient, store: alertStore, logger: host.logger,
+    nowMillis: UInt64(Date().timeIntervalSince1970 * 1000))
 
 let signer = PeerLink(link: .networkSigner, local: .network)
 let installer = PeerLink(link: .networkInstaller, local: .network)
@@ -39,7 +77,18 @@ let api = ControlAPI(
             let reply = try await installer.request(.installStateRequest, timeout: .seconds(5))
             guard case let .installState(state) = reply else { throw LinkError.unexpectedReply(peer: .installer, reply.type) }
             return state
-        }))
+        },
+        nodes: { NodesReport(nodes: await monitor.nodes()) },
+        alerts: {
+            let now = UInt64(Date().timeIntervalSince1970 * 1000)
+            return AlertsReport(
+                alerts: try alertStore.list(nowMillis: now),
+                pending: try alertStore.pending(device: "local").map { PendingNotification(event: $0.event, alertID: $0.alert.id) })
+        },
+        acknowledge: { id in
+            try alertStore.acknowledge(id, device: "local", nowMillis: UInt64(Date().timeIntervalSince1970 * 1000))
+        },
+        metrics: { await monitor.metricsText() }))
 
 // The audit trail is written off the event loop, in order.
 let auditQueue = DispatchQueue(label: "control-audit")
@@ -84,6 +133,7 @@ host.lockDown()
 }
 attach(signer, host.descriptor(of: .networkSigner))
 attach(installer, host.descriptor(of: .networkInstaller))
+Task { await monitor.start() }
 host.serve { peer, descriptor in
     switch peer {
     case .signer: attach(signer, descriptor)
@@ -92,7 +142,14 @@ host.serve { peer, descriptor in
     }
 }
 host.run {
+    let stopped = DispatchSemaphore(value: 0)
+    Task {
+        await monitor.stop()
+        stopped.signal()
+    }
+    stopped.wait()
     server.stop()
+    httpClient.shutdown()
     auditQueue.sync {}
     signer.close()
     installer.close()

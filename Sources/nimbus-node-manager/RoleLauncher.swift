@@ -37,6 +37,9 @@ struct RoleLauncher {
         if role == .network {
             arguments.controlSocket = settings.controlSocket
             arguments.controlSocketMode = settings.mode == .system ? 0o660 : 0o600
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            arguments.nodesJSON = (try? encoder.encode(settings.nodes)).map { String(decoding: $0, as: UTF8.self) }
         }
         return arguments
     }

@@ -155,7 +155,7 @@ final class SupervisorRuntime: @unchecked Sendable {
             if let channel = channels[peer], channel.notify(.peerLinkReplaced(peer: role), passing: peerPair[1]) {
                 close(peerPair[1])
             } else {
-                pendingEnds[link].map { close($0.descriptor) }
+                if let stale = pendingEnds[link] { close(stale.descriptor) }
                 pendingEnds[link] = (for: peer, descriptor: peerPair[1])
             }
         }

@@ -9,7 +9,7 @@ struct NimbusCommand: AsyncParsableCommand {
         commandName: "nimbus",
         abstract: "Control the Nimbus node manager on this machine.",
         version: NodeManagerVersion.current,
-        subcommands: [StatusCommand.self])
+        subcommands: [StatusCommand.self, NodesCommand.self, AlertsCommand.self])
 
     // Declared here too so that `nimbus --socket PATH status` works as well as `nimbus status --socket PATH`.
     @OptionGroup var connection: ConnectionOptions
@@ -46,5 +46,10 @@ extension ParsableCommand {
     static func exitOneLine(_ error: any Error) -> Never {
         FileHandle.standardError.write(Data("nimbus: \(error)\n".utf8))
         Foundation.exit(1)
+    }
+
+    /// Runs a command body, turning any failure into the CLI's one-line error.
+    func reportingErrors(_ body: () async throws -> Void) async {
+        do { try await body() } catch { Self.exitOneLine(error) }
     }
 }

@@ -35,17 +35,14 @@ enum Oracle {
         process.arguments = [script.path]
         let input = Pipe()
         let output = Pipe()
-        let errors = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        process.standardError = errors
+        process.standardError = FileHandle.standardError  // Python tracebacks show in the test log
         try process.run()
         let request = try JSONSerialization.data(withJSONObject: ["requests": requests])
         // The script reads all of its input before it writes anything, so writing first cannot deadlock.
         input.fileHandleForWriting.write(request)
         try input.fileHandleForWriting.close()
-        let errorReader = Thread { _ = errors.fileHandleForReading.readDataToEndOfFile() }
-        errorReader.start()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0,

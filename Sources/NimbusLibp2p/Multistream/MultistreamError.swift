@@ -13,21 +13,16 @@ public enum MultistreamError: Error, Equatable, Sendable, CustomStringConvertibl
     /// The initiator proposed more protocols than the responder accepts.
     case tooManyProposals(Int)
 
-    /// A reason for logs; protocol ids are printed, they are public names, not payload.
+    /// A reason for logs. Peer-supplied text is described by its length only: before the handshake it may be
+    /// anything, and logs carry no payload; our own proposals are printed.
     public var description: String {
         switch self {
-        case .unexpectedHeader(let text): "multistream: unexpected header \(Self.printable(text))"
+        case .unexpectedHeader(let text): "multistream: unexpected header (\(text.utf8.count) bytes)"
         case .messageTooLong(let length, let limit): "multistream: message of \(length) bytes above limit \(limit)"
         case .malformedMessage(let reason): "multistream: \(reason)"
-        case .unexpectedResponse(let text): "multistream: unexpected response \(Self.printable(text))"
+        case .unexpectedResponse(let text): "multistream: unexpected response (\(text.utf8.count) bytes)"
         case .noCommonProtocol(let protocols): "multistream: peer supports none of \(protocols)"
         case .tooManyProposals(let count): "multistream: peer made \(count) proposals"
         }
-    }
-
-    /// At most 64 characters of peer-supplied text, for one-line logs.
-    private static func printable(_ text: String) -> String {
-        let clipped = text.unicodeScalars.prefix(64).map { $0.properties.isWhitespace || $0.value < 0x20 ? " " : Character($0) }
-        return "\"\(String(clipped))\""
     }
 }

@@ -318,7 +318,8 @@ public struct RelayRouter: Sendable {
         // Served counters only matter while the message is cached.
         let cache = cache
         for peer in Array(peers.keys) {
-            peers[peer]?.served = peers[peer]?.served.filter { cache.get($0.key) != nil } ?? [:]
+            let kept = peers[peer]?.served.filter { cache.get($0.key) != nil } ?? [:]
+            peers[peer]?.served = kept
         }
         return outbox.actions()
     }

@@ -1,0 +1,31 @@
+// libFuzzer target: untrusted text (typed or pasted mnemonics) through BIP-39 parsing, word suggestions and
+// checksum validation. Built by Fuzz/run with the NimbusKeys sources (all but NimbusBLSBackend.swift) compiled in
+// and swift-crypto linked; any crash or trap is a finding.
+//
+// Properties checked besides "never traps": an accepted phrase re-serialises to words that parse to the same
+// entropy; errors never quote a word of the input; the first input byte also picks a derivation path text to parse.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzMnemonic(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let text = String(decoding: bytes, as: UTF8.self)
+    _ = try? DerivationPath(parsing: text)
+    do {
+        let mnemonic = try Mnemonic(phrase: text)
+        let again = try Mnemonic(phrase: mnemonic.words.joined(separator: " "))
+        precondition(again.entropy.constantTimeEquals(mnemonic.entropy), "mnemonic round trip changed the entropy")
+    } catch let error as MnemonicError {
+        let message = error.description
+        if case .unknownWords(let words) = error {
+            for word in words {
+                precondition(word.position >= 1 && word.suggestions.count <= 3, "suggestion bounds")
+                for suggestion in word.suggestions {
+                    precondition(!message.contains(suggestion), "an error message quotes a word")
+                }
+            }
+        }
+    } catch {
+        fatalError("unexpected error type \(error)")
+    }
+    return 0
+}

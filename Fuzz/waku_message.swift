@@ -1,0 +1,18 @@
+// libFuzzer target: network bytes through the 14/WAKU2-MESSAGE decoder and the deterministic hash.
+// Build: swiftc -sanitize=fuzzer,address -parse-as-library -O Sources/NimbusWaku/Codec/*.swift Fuzz/waku_message.swift
+// Any crash or trap is a finding; so is a decoded message that does not survive re-encoding.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzWakuMessage(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    do {
+        let message = try WakuMessage(decoding: bytes)
+        let again = try WakuMessage(decoding: message.encoded())
+        precondition(again == message, "WakuMessage does not survive a round trip")
+        _ = WakuMessageHash(pubsubTopic: "/waku/2/rs/1/0", message: message)
+        _ = try? AutoSharding.theWakuNetwork.shard(forContentTopic: message.contentTopic)
+    } catch {
+        _ = error.description
+    }
+    return 0
+}

@@ -1,0 +1,59 @@
+/// An EIP-3076 slashing protection interchange document (format version 5). Numbers are decimal strings.
+public struct SlashingInterchange: Sendable, Equatable, Codable {
+    /// The metadata block.
+    public struct Metadata: Sendable, Equatable, Codable {
+        public var interchangeFormatVersion: String
+        public var genesisValidatorsRoot: String
+
+        private enum CodingKeys: String, CodingKey {
+            case interchangeFormatVersion = "interchange_format_version"
+            case genesisValidatorsRoot = "genesis_validators_root"
+        }
+    }
+
+    /// A signed block.
+    public struct SignedBlock: Sendable, Equatable, Codable {
+        public var slot: String
+        public var signingRoot: String?
+
+        private enum CodingKeys: String, CodingKey {
+            case slot
+            case signingRoot = "signing_root"
+        }
+    }
+
+    /// A signed attestation.
+    public struct SignedAttestation: Sendable, Equatable, Codable {
+        public var sourceEpoch: String
+        public var targetEpoch: String
+        public var signingRoot: String?
+
+        private enum CodingKeys: String, CodingKey {
+            case sourceEpoch = "source_epoch"
+            case targetEpoch = "target_epoch"
+            case signingRoot = "signing_root"
+        }
+    }
+
+    /// One validator's history.
+    public struct Entry: Sendable, Equatable, Codable {
+        public var pubkey: String
+        public var signedBlocks: [SignedBlock]
+        public var signedAttestations: [SignedAttestation]
+
+        private enum CodingKeys: String, CodingKey {
+            case pubkey
+            case signedBlocks = "signed_blocks"
+            case signedAttestations = "signed_attestations"
+        }
+    }
+
+    public var metadata: Metadata
+    public var data: [Entry]
+
+    /// A document.
+    public init(genesisValidatorsRoot: String, data: [Entry]) {
+        self.metadata = Metadata(interchangeFormatVersion: "5", genesisValidatorsRoot: genesisValidatorsRoot)
+        self.data = data
+    }
+}

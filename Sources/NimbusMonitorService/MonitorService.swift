@@ -1,0 +1,173 @@
+import Foundation
+import NimbusAPI
+import Logging
+import NimbusConfig
+import NimbusHTTPClient
+import NimbusMonitoring
+import NimbusStore
+
+/// Polls every managed node and the host, feeds the rules and the alert engine, and records alerts and
+/// notifications. The engine's state lives in this actor; the store keeps what must survive a restart.
+public actor MonitorService {
+    private let pollers: [NodePoller]
+    private let host: HostProbe
+    private let store: AlertStore
+    private let logger: Logger
+    private var engine = AlertEngine()
+    private var rules: [String: NodeRules] = [:]
+    private let hostRules = HostRules()
+    private var tasks: [Task<Void, Never>] = []
+    private var hostObservation: HostObservation?
+    private let startedAtMillis: UInt64
+
+    /// `nodes` empty means: look for a local Nimbus on the default ports (alerted on once it has answered).
+    /// `tokens` maps node names to their keymanager token, read before the sandbox closed.
+    public init(
+        nodes: [ManagedNode], tokens: [String: String], client: HTTPClient, store: AlertStore, logger: Logger,
+        nowMillis: UInt64
+    ) {
+        let implicit = nodes.isEmpty
+        let managed = implicit ? [ManagedNode.localDefault] : nodes
+        pollers = managed.map { NodePoller(node: $0, implicit: implicit, client: client, token: tokens[$0.name]) }
+        host = HostProbe(diskPath: managed.first?.dataDir ?? "/")
+        self.store = store
+        self.logger = logger
+        startedAtMillis = nowMillis
+        for node in managed { rules[node.name] = NodeRules(node: node.name) }
+    }
+
+    /// Restores active alerts and starts one polling loop per node plus the host loop.
+    public func start() {
+        do {
+            for alert in try store.active() { engine.restore(alert) }
+        } catch {
+            logger.error("cannot restore active alerts: \(error.description)")
+        }
+        for poller in pollers {
+            tasks.append(Task { [weak self] in
+                while !Task.isCancelled {
+                    let observation = await poller.poll(nowMillis: Self.nowMillis())
+                    await self?.ingest(observation, from: poller)
+                    let delay = await poller.delayUntilNextPoll(nowMillis: Self.nowMillis())
+                    try? await Task.sleep(for: .milliseconds(Int64(delay)))
+                }
+            })
+        }
+        tasks.append(Task { [weak self] in
+            while !Task.isCancelled {
+                await self?.observeHost()
+                try? await Task.sleep(for: .seconds(12))
+            }
+        })
+    }
+
+    /// Stops polling; in-flight polls finish or are cancelled.
+    public func stop() {
+        tasks.forEach { $0.cancel() }
+        tasks = []
+    }
+
+    private func ingest(_ observation: NodeObservation, from poller: NodePoller) async {
+        let found = await poller.snapshot.found
+        guard !(poller.implicit && !found) else { return }  // no local Nimbus (yet): nothing to alert on
+        guard var nodeRules = rules[observation.node] else { return }
+        let verdicts = nodeRules.evaluate(observation)
+        rules[observation.node] = nodeRules
+        var events: [AlertEvent] = []
+        for (kind, verdict, epoch) in verdicts {
+            events += engine.record(kind, subject: observation.node, verdict, epoch: epoch, nowMillis: observation.atMillis)
+        }
+        persist(events)
+    }
+
+    private func observeHost() {
+        let observation = host.observe(nowMillis: Self.nowMillis())
+        hostObservation = observation
+        var events: [AlertEvent] = []
+        for (kind, verdict) in hostRules.evaluate(observation) {
+            events += engine.record(kind, subject: "host", verdict, nowMillis: observation.atMillis)
+        }
+        persist(events)
+    }
+
+    private func persist(_ events: [AlertEvent]) {
+        guard !events.isEmpty else { return }
+        for event in events {
+            switch event {
+            case let .fired(alert, notify):
+                logger.warning("alert fired", metadata: [
+                    "kind": "\(alert.kind.rawValue)", "subject": "\(alert.subject)", "severity": "\(alert.severity.rawValue)",
+                    "diagnosis": "\(alert.diagnosis)", "notify": "\(notify)",
+                ])
+            case let .resolved(alert, _, notify):
+                logger.notice("alert resolved", metadata: [
+                    "kind": "\(alert.kind.rawValue)", "subject": "\(alert.subject)", "notify": "\(notify)",
+                ])
+            }
+        }
+        do { try store.record(events) } catch { logger.error("cannot record alerts: \(error.description)") }
+    }
+
+    /// The latest snapshot of every node.
+    public func nodes() async -> [NodeSnapshot] {
+        var snapshots: [NodeSnapshot] = []
+        for poller in pollers { snapshots.append(await poller.snapshot) }
+        return snapshots
+    }
+
+    /// The node manager's own metrics, in Prometheus text.
+    public func metricsText() async -> String {
+        var lines: [String] = []
+        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, Double)]) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) \(type)")
+            for (labels, value) in samples { lines.append("\(name)\(labels) \(Self.format(value))") }
+        }
+        metric("nimbus_nm_start_time_seconds", "gauge", "Unix time the network role started.",
+               [("", Double(startedAtMillis) / 1000)])
+        var polls: [(String, Double)] = []
+        var failures: [(String, Double)] = []
+        var up: [(String, Double)] = []
+        for poller in pollers {
+            let label = "{node=\"\(Self.escape(poller.node.name))\"}"
+            polls.append((label, Double(await poller.polls)))
+            failures.append((label, Double(await poller.failures)))
+            up.append((label, await poller.snapshot.reachable ? 1 : 0))
+        }
+        metric("nimbus_nm_node_polls_total", "counter", "Polls of each managed node.", polls)
+        metric("nimbus_nm_node_poll_failures_total", "counter", "Polls that found the node unreachable.", failures)
+        metric("nimbus_nm_node_up", "gauge", "1 when the node answered its last poll.", up)
+        let active = engine.active
+        metric("nimbus_nm_alerts_active", "gauge", "Active alerts by severity.",
+               AlertKind.Severity.allSeverities.map { severity in
+                   ("{severity=\"\(severity.rawValue)\"}", Double(active.filter { $0.severity == severity }.count))
+               })
+        if let host = hostObservation {
+            if let free = host.diskFreeBytes { metric("nimbus_nm_host_disk_free_bytes", "gauge", "Free disk space.", [("", Double(free))]) }
+            if let load = host.loadAverage { metric("nimbus_nm_host_load1", "gauge", "One-minute load average.", [("", load)]) }
+            if let cpu = host.cpuBusyFraction { metric("nimbus_nm_host_cpu_busy_ratio", "gauge", "CPU busy share.", [("", cpu)]) }
+            if let available = host.memoryAvailableBytes {
+                metric("nimbus_nm_host_memory_available_bytes", "gauge", "Available memory.", [("", Double(available))])
+            }
+            if let uptime = host.uptimeSeconds { metric("nimbus_nm_host_uptime_seconds", "gauge", "Host uptime.", [("", uptime)]) }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
+    static func escape(_ label: String) -> String {
+        label.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    static func nowMillis() -> UInt64 {
+        UInt64(Date().timeIntervalSince1970 * 1000)
+    }
+}
+
+extension AlertKind.Severity {
+    static let allSeverities: [AlertKind.Severity] = [.info, .warning, .critical]
+}
