@@ -35,11 +35,12 @@ public func fuzzWakuProtocols(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int3
             }
         }
     } catch {
-        _ = error.description
+        _ = "\(error)"
     }
     return 0
 }
 
 func roundTrip<Message: Equatable>(_ decoded: Message, _ reencode: (Message) throws -> Message) throws {
-    precondition(try reencode(decoded) == decoded, "\(Message.self) does not survive a round trip")
+    let again = try reencode(decoded)
+    precondition(again == decoded, "\(Message.self) does not survive a round trip")
 }

@@ -158,7 +158,8 @@ public struct BeaconSimulation: Sendable {
     /// Attaches a key at `time`; returns the validator, or nil if it was attached already.
     @discardableResult
     public mutating func attach(pubkey: String, source: AttachedValidator.Source, at time: Double) -> AttachedValidator? {
-        advance(to: time)
+        // Keys attached at the process start take part in whatever falls on that very instant.
+        if time > processStart { advance(to: time) }
         guard validators[pubkey] == nil else { return nil }
         let validator = AttachedValidator(
             pubkey: pubkey, index: registry.index(for: pubkey), attachedAt: max(time, processStart), source: source)
@@ -250,7 +251,8 @@ public struct BeaconSimulation: Sendable {
         isStarted = true
         let wall = clock.wallSlot(at: moment)
         let initial = persistedHead ?? (wall > configuration.initialSyncDistance ? wall - configuration.initialSyncDistance : 0)
-        headPosition = Double(min(initial, wall))
+        let goal = wall > scenario.syncLag ? wall - scenario.syncLag : 0
+        headPosition = Double(min(initial, goal))
         events.append(.ready)
         setHead(UInt64(headPosition), imported: false, force: true)
         noteSynced(wallSlot: wall)

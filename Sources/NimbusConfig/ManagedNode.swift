@@ -68,6 +68,12 @@ public struct HTTPURL: Sendable, Equatable {
     public var port: Int
     public var basePath: String
 
+    public init(host: String, port: Int, basePath: String) {
+        self.host = host
+        self.port = port
+        self.basePath = basePath
+    }
+
     public init?(_ text: String) {
         guard text.hasPrefix("http://") else { return nil }
         let rest = text.dropFirst("http://".count)

@@ -124,11 +124,18 @@ public struct LinkEndpoint: Sendable {
 
     // MARK: Outgoing
 
-    /// Frames a request and records it as outstanding. Throws `tooManyOutstanding` as back-pressure.
-    /// Traps when the table does not permit it: sending a forbidden message is a bug in this process.
+    /// Frames a request and records it as outstanding. Throws `tooManyOutstanding` as back-pressure and
+    /// `notPermitted` before the link's phase allows it. Traps when the table never permits it from this side:
+    /// that is a bug in this process.
     public mutating func request(_ message: IPCMessage) throws(IPCError) -> (id: UInt32, frame: Frame) {
-        let permission = outgoingPermission(message.type)
-        guard case .request = permission.kind else { preconditionFailure("\(message.type) is not a request") }
+        guard let permission = PermissionTable.permission(for: message.type, on: link, from: localSide),
+            case .request = permission.kind
+        else { preconditionFailure("\(message.type) is never a request from \(local) on \(link)") }
+        // Asking before the link reached the right phase is a matter of timing (a command arrived while the role was
+        // still starting), not a bug: the caller gets an error to report.
+        guard permission.phases.contains(phase) else {
+            throw .notPermitted(type: message.type.rawValue, link: link, from: local, phase: phase)
+        }
         guard sent.count < Self.maximumOutstanding else { throw .tooManyOutstanding(limit: Self.maximumOutstanding) }
         while nextID == 0 || sent[nextID] != nil || abandoned.contains(nextID) { nextID &+= 1 }
         let id = nextID

@@ -21,7 +21,10 @@ extension Mnemonic {
             if let index = englishIndex[text] ?? (text.count == 4 ? englishPrefixIndex[text] : nil) {
                 indices.append(index)
             } else {
-                unknown.append(.init(position: position + 1, suggestions: WordSuggester.closest(to: text)))
+                // Suggestions help with a typo or two; past a few unknown words the phrase is in another language
+                // or garbled, and searching the list for each word would only cost time.
+                let suggestions = unknown.count < 4 ? WordSuggester.closest(to: text) : []
+                unknown.append(.init(position: position + 1, suggestions: suggestions))
             }
         }
         guard unknown.isEmpty else { throw .unknownWords(unknown) }

@@ -14,7 +14,8 @@ public enum MnemonicError: Error, Equatable, Sendable {
     public struct UnknownWord: Equatable, Sendable, CustomStringConvertible {
         /// 1-based position in the phrase.
         public let position: Int
-        /// Up to three list words closest to what was typed (edit distance), best first. These are close to a
+        /// Up to three list words closest to what was typed (edit distance), best first, for the first four unknown
+        /// words only (more unknown words mean another language or garbled text). These are close to a
         /// secret word: show them to the user who typed it, never put them in a log or an error report.
         public let suggestions: [String]
 

@@ -3,15 +3,37 @@ enum WordSuggester {
     /// Words longer than this get no suggestions: no list word is that long, and it bounds the work on hostile input.
     static let maximumLength = 16
 
+    /// The English list as Unicode scalar values, built once.
+    private static let englishScalars: [[UInt32]] = Mnemonic.englishWords.map { $0.unicodeScalars.map(\.value) }
+
+    /// Each list word's set of letters as a bit mask (bit 0 = "a").
+    private static let englishLetterMasks: [UInt32] = englishScalars.map(letterMask)
+
+    /// The letters a–z of `scalars` as a bit mask; any other character sets bit 26.
+    static func letterMask(_ scalars: [UInt32]) -> UInt32 {
+        scalars.reduce(0) { mask, value in
+            mask | ((97...122).contains(value) ? 1 << (value - 97) : 1 << 26)
+        }
+    }
+
     /// Up to `limit` words of the English list within edit distance 2 of `typed` (or sharing its first four
     /// letters), nearest first, then in list order.
     static func closest(to typed: String, limit: Int = 3) -> [String] {
-        let input = Array(typed.unicodeScalars)
+        let input = typed.unicodeScalars.map(\.value)
         guard !input.isEmpty, input.count <= maximumLength else { return [] }
         var scored: [(distance: Int, index: Int)] = []
-        for (index, word) in Mnemonic.englishWords.enumerated() {
-            let candidate = Array(word.unicodeScalars)
-            var distance = editDistance(input, candidate)
+        var rows = EditRows(width: 9)
+        let inputMask = letterMask(input)
+        for (index, candidate) in englishScalars.enumerated() {
+            var distance = 3
+            // Cheap necessary conditions for distance ≤ 2 before the table: lengths differ by at most 2, and each
+            // side has at most 2 letters the other lacks (every edit brings in at most one new letter).
+            let candidateMask = englishLetterMasks[index]
+            if abs(candidate.count - input.count) <= 2,
+               (inputMask & ~candidateMask).nonzeroBitCount <= 2,
+               (candidateMask & ~inputMask).nonzeroBitCount <= 2 {
+                distance = editDistance(input, candidate, rows: &rows)
+            }
             if distance > 2, input.count >= 4, candidate.count >= 4, input.prefix(4) == candidate.prefix(4) {
                 distance = 2
             }
@@ -21,25 +43,39 @@ enum WordSuggester {
         return scored.prefix(limit).map { Mnemonic.englishWords[$0.index] }
     }
 
+    /// Three reusable rows of the distance table.
+    struct EditRows {
+        var previous2: [Int]
+        var previous: [Int]
+        var current: [Int]
+
+        init(width: Int) {
+            previous2 = [Int](repeating: 0, count: width)
+            previous = previous2
+            current = previous2
+        }
+    }
+
     /// Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent transpositions
-    /// (the usual typing mistakes) each count one.
-    static func editDistance(_ lhs: [Unicode.Scalar], _ rhs: [Unicode.Scalar]) -> Int {
+    /// (the usual typing mistakes) each count one. `rhs` is a list word (at most 8 letters).
+    static func editDistance(_ lhs: [UInt32], _ rhs: [UInt32], rows: inout EditRows) -> Int {
         if lhs.isEmpty { return rhs.count }
         if rhs.isEmpty { return lhs.count }
-        var previous2 = [Int](repeating: 0, count: rhs.count + 1)
-        var previous = Array(0...rhs.count)
-        var current = [Int](repeating: 0, count: rhs.count + 1)
+        if rows.previous.count < rhs.count + 1 { rows = EditRows(width: rhs.count + 1) }
+        for j in 0...rhs.count { rows.previous[j] = j }
         for i in 1...lhs.count {
-            current[0] = i
+            rows.current[0] = i
             for j in 1...rhs.count {
                 let cost = lhs[i - 1] == rhs[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                var value = min(rows.previous[j] + 1, rows.current[j - 1] + 1, rows.previous[j - 1] + cost)
                 if i > 1, j > 1, lhs[i - 1] == rhs[j - 2], lhs[i - 2] == rhs[j - 1] {
-                    current[j] = min(current[j], previous2[j - 2] + 1)
+                    value = min(value, rows.previous2[j - 2] + 1)
                 }
+                rows.current[j] = value
             }
-            (previous2, previous, current) = (previous, current, previous2)
+            swap(&rows.previous2, &rows.previous)
+            swap(&rows.previous, &rows.current)
         }
-        return previous[rhs.count]
+        return rows.previous[rhs.count]
     }
 }

@@ -42,7 +42,10 @@ public final class RoleHost: Sendable {
             roleName: "\(role)", user: arguments.user, keptCapabilities: keptCapabilities, dumpable: dumpable,
             policyPath: arguments.policy, seccompDebug: arguments.seccompDebug,
             landlock: LandlockRules(
-                readOnly: readOnlyPaths + moreReadOnlyPaths(arguments),
+                // libdispatch's thread-pool monitor opens /proc/<tid>/stat of each worker to see which are blocked,
+                // and crashes the process when it cannot. Worker ids are not known in advance, so /proc is readable
+                // (read only; sensitive files of other processes stay behind the kernel's ptrace checks).
+                readOnly: ["/proc"] + readOnlyPaths + moreReadOnlyPaths(arguments),
                 readWrite: [arguments.stateDir] + readWritePaths
                     + (arguments.controlSocket.map { [($0 as NSString).deletingLastPathComponent] } ?? [])))
         var report: SandboxReport

@@ -73,7 +73,12 @@ public final class LinkChannel: Sendable {
         let peer = self.peer
         let (id, frame): (UInt32, Frame) = try state.withLock { state throws -> (UInt32, Frame) in
             guard !state.closed else { throw LinkError.closed(peer: peer) }
-            do { return try state.endpoint.request(message) } catch { throw LinkError.busy(peer: peer) }
+            do {
+                return try state.endpoint.request(message)
+            } catch {
+                if case IPCError.notPermitted = error { throw LinkError.notReady(peer: peer) }
+                throw LinkError.busy(peer: peer)
+            }
         }
         let reply: IPCMessage = try await withCheckedThrowingContinuation { continuation in
             let stillOpen = state.withLock { state -> Bool in

@@ -9,6 +9,8 @@ public enum LinkError: Error, Sendable, Equatable, CustomStringConvertible {
     case timedOut(peer: Role, request: MessageType, seconds: Double)
     /// Too many requests are already waiting on this link.
     case busy(peer: Role)
+    /// The link is not ready for this request yet (this role is still starting).
+    case notReady(peer: Role)
     /// The peer answered with a typed failure.
     case failed(peer: Role, Failure)
     /// The peer answered with a reply type the caller did not expect (a bug in this process's caller).
@@ -19,6 +21,7 @@ public enum LinkError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .closed(peer): "the \(peer) role is not reachable (it may be restarting)"
         case let .timedOut(peer, request, seconds): "the \(peer) role did not answer \(request) within \(seconds) s"
         case let .busy(peer): "too many requests are waiting for the \(peer) role"
+        case let .notReady(peer): "the link to the \(peer) role is still starting; try again in a moment"
         case let .failed(peer, failure): "the \(peer) role could not answer: \(failure.message)"
         case let .unexpectedReply(peer, type): "the \(peer) role answered with an unexpected \(type)"
         }

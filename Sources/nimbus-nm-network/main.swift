@@ -20,7 +20,7 @@ func managedNodes(_ arguments: RoleArguments) -> [ManagedNode] {
 }
 
 let host = RoleHost.boot(
-    .network, keptCapabilities: [], dumpable: false, readOnlyPaths: ["/etc", "/usr"] + HostProbe.procFiles,
+    .network, keptCapabilities: [], dumpable: false, readOnlyPaths: ["/etc", "/usr"],
     readWritePaths: [],  // RoleHost adds the control socket's directory
     databaseFile: "network.sqlite", migrations: RoleSchema.network,
     // Landlock needs existing paths; a missing token file is reported below instead of stopping the role.
@@ -133,7 +133,9 @@ host.lockDown()
 }
 attach(signer, host.descriptor(of: .networkSigner))
 attach(installer, host.descriptor(of: .networkInstaller))
-Task { await monitor.start() }
+// Detached: top-level code runs on the main actor, whose thread spends its life blocked in `host.run`, so a plain
+// Task from here would never start.
+Task.detached { await monitor.start() }
 host.serve { peer, descriptor in
     switch peer {
     case .signer: attach(signer, descriptor)
@@ -143,7 +145,7 @@ host.serve { peer, descriptor in
 }
 host.run {
     let stopped = DispatchSemaphore(value: 0)
-    Task {
+    Task.detached {
         await monitor.stop()
         stopped.signal()
     }

@@ -46,7 +46,9 @@ struct RoleLauncher {
 
     /// A minimal environment: the supervisor's own may hold anything, and roles need almost nothing.
     func environment() -> [String] {
-        var environment = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"]
+        // SWIFT_BACKTRACE: a crashing role must not fork the runtime's backtracer (seccomp would turn that into a
+        // misleading SIGSYS, and a backtrace of the signer could carry key material into a log).
+        var environment = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", "SWIFT_BACKTRACE=enable=no"]
         if let journal = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] {
             environment.append("JOURNAL_STREAM=\(journal)")
         }

@@ -68,6 +68,8 @@ struct StateLayout {
             }
             // setgid: the socket the network role creates inherits the control group.
             try makeDirectory(socketDir, mode: 0o2750, owner: (network.uid, group.pointee.gr_gid))
+        } else if !system, socketDir != settings.dataDir {
+            try makeDirectory(socketDir, mode: 0o700, owner: nil)
         }
     }
 

@@ -119,3 +119,9 @@ func boolOutput(_ output: Any) throws -> Bool {
     guard let value = output as? Bool else { throw TestFailure("output is not a boolean: \(output)") }
     return value
 }
+
+/// Unwraps an optional or throws a failure naming what was missing (usable inside expressions, unlike #require).
+func need<T>(_ value: T?, _ what: @autoclosure () -> String) throws -> T {
+    guard let value else { throw TestFailure("missing: \(what())") }
+    return value
+}

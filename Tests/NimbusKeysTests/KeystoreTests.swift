@@ -96,4 +96,13 @@ import Testing
             #expect(try keystore.decrypt(key: key).constantTimeEquals(secret))
         }
     }
+
+    /// The fuzz corpus's cheap keystores really decrypt with "fuzz", so the fuzzer starts inside the decryption path.
+    @Test(arguments: ["cheap_scrypt_password_fuzz.json", "cheap_pbkdf2_password_fuzz.json"])
+    func fuzzSeedsDecrypt(file: String) throws {
+        let url = TestSupport.repositoryRoot.appendingPathComponent("Fuzz/corpus/keystore_json/\(file)")
+        let data = try #require(FileManager.default.contents(atPath: url.path), "missing fuzz seed \(url.path)")
+        let keystore = try KeystoreJSON.decode(Array(data))
+        #expect(try keystore.decrypt(password: "fuzz").copyToArray() == TestSupport.bytes(Self.vectorSecret))
+    }
 }

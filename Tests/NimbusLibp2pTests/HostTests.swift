@@ -16,7 +16,8 @@ import Testing
             keyType, configuration: HostFixtures.configuration(muxers: [muxer])
         )
         let dialer = Libp2pHost(
-            identity: HostFixtures.identity(keyType), configuration: HostFixtures.configuration(muxers: [muxer])
+            identity: HostFixtures.identity(keyType), configuration: HostFixtures.configuration(muxers: [muxer]),
+            logger: LogCapture().logger()
         )
         defer { Task { await dialer.shutdown(); await listener.shutdown() } }
 
@@ -40,7 +41,9 @@ import Testing
 
     @Test func concurrentStreams() async throws {
         let (listener, address) = try await HostFixtures.listeningHost()
-        let dialer = Libp2pHost(identity: .generateEd25519(), configuration: HostFixtures.configuration())
+        let dialer = Libp2pHost(
+            identity: .generateEd25519(), configuration: HostFixtures.configuration(), logger: LogCapture().logger()
+        )
         defer { Task { await dialer.shutdown(); await listener.shutdown() } }
         let peer = try await dialer.dial(address)
         try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -56,7 +59,9 @@ import Testing
 
     @Test func unsupportedProtocolIsRefused() async throws {
         let (listener, address) = try await HostFixtures.listeningHost()
-        let dialer = Libp2pHost(identity: .generateEd25519(), configuration: HostFixtures.configuration())
+        let dialer = Libp2pHost(
+            identity: .generateEd25519(), configuration: HostFixtures.configuration(), logger: LogCapture().logger()
+        )
         defer { Task { await dialer.shutdown(); await listener.shutdown() } }
         let peer = try await dialer.dial(address)
         await #expect(throws: Libp2pError.negotiationFailed(.noCommonProtocol(["/nope/1.0.0"]))) {
@@ -68,11 +73,38 @@ import Testing
 
     @Test func dialingTheWrongPeerFails() async throws {
         let (listener, address) = try await HostFixtures.listeningHost()
-        let dialer = Libp2pHost(identity: .generateEd25519(), configuration: HostFixtures.configuration())
+        let dialer = Libp2pHost(
+            identity: .generateEd25519(), configuration: HostFixtures.configuration(), logger: LogCapture().logger()
+        )
         defer { Task { await dialer.shutdown(); await listener.shutdown() } }
         let impostor = IdentityKey.generateEd25519().peerID
         let wrong = address.withoutPeerID.appending(.p2p(impostor))
         await #expect(throws: Libp2pError.self) { try await dialer.dial(wrong) }
         #expect(!dialer.isConnected(to: listener.peerID))
+    }
+
+    @Test func eventsAndIdentifyOnConnect() async throws {
+        let (listener, address) = try await HostFixtures.listeningHost()
+        var configuration = HostFixtures.configuration()
+        configuration.identifyOnConnect = true
+        let dialer = Libp2pHost(identity: .generateSecp256k1(), configuration: configuration, logger: LogCapture().logger())
+        let peer = try await dialer.dial(address)
+        var iterator = dialer.events.makeAsyncIterator()
+        #expect(await iterator.next() == .connected(peer: peer, address: address.withoutPeerID, direction: .outbound))
+        guard case .identified(let identified, let record) = await iterator.next() else {
+            Issue.record("no identify event")
+            return
+        }
+        #expect(identified == peer && dialer.identifyRecord(of: peer) == record)
+        #expect(record.observedMultiaddr?.components.first == .ip4(.loopback))
+        dialer.disconnect(peer)
+        guard case .disconnected(let gone, let reason) = await iterator.next() else {
+            Issue.record("no disconnect event")
+            return
+        }
+        #expect(gone == peer && reason == "closed locally")
+        #expect(!dialer.isConnected(to: peer))
+        await dialer.shutdown()
+        await listener.shutdown()
     }
 }

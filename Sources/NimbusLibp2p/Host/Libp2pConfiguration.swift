@@ -20,7 +20,7 @@ public struct Libp2pConfiguration: Sendable {
     /// The largest mplex message accepted (the spec's limit is 1 MiB).
     public var maxMplexFrameLength = MplexFrame.maxPayloadLength
     /// Unread data buffered per mplex stream before the stream is reset (yamux is bounded by its window).
-    public var maxStreamReceiveBuffer = 4 * 1024 * 1024
+    public var maxStreamReceiveBuffer = 1024 * 1024
     /// Whether to ask every new peer for its identify record.
     public var identifyOnConnect = true
     /// The identify `agentVersion`.

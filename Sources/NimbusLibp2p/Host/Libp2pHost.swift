@@ -149,14 +149,13 @@ public final class Libp2pHost: Sendable {
                 future.cascade(to: connectionPromise)
                 return future.map { _ in }
             }
-        let channel: any Channel
         do {
-            channel = try await bootstrap.connect(host: host, port: port).get()
+            _ = try await bootstrap.connect(host: host, port: port).get()
         } catch {
             connectionPromise.fail(error)
             throw error
         }
-        _ = channel
+        // The connection closes itself if the upgrade outlives the handshake timeout, failing `upgraded`.
         let connection = try await connectionPromise.futureResult.get()
         return try await connection.upgraded.futureResult.get()
     }

@@ -78,6 +78,7 @@ public struct MultistreamNegotiation: Sendable {
         guard !isFinished else { return [] }
         buffer.append(contentsOf: bytes)
         var actions: [Action] = []
+        if let failure = checkHeaderLength() { return [fail(failure)] }
         while !isFinished {
             let message: String?
             do {
@@ -89,6 +90,20 @@ public struct MultistreamNegotiation: Sendable {
             actions += handle(message)
         }
         return actions
+    }
+
+    /// The first message can only be the header, so a different length prefix is refused at once rather than
+    /// waiting for bytes that a confused peer (an HTTP client, say) will never send.
+    private func checkHeaderLength() -> MultistreamError? {
+        let headerSeen: Bool
+        switch state {
+        case .initiator(_, _, let seen), .responder(_, let seen, _): headerSeen = seen
+        case .idle, .done: return nil
+        }
+        guard !headerSeen, let first = buffer.first else { return nil }
+        let expected = MultistreamMessage.header.utf8.count + 1
+        guard Int(first) != expected else { return nil }
+        return .malformedMessage("first message is \(first & 0x7F) bytes, not the \(expected)-byte header")
     }
 
     private mutating func handle(_ message: String) -> [Action] {

@@ -18,11 +18,11 @@ public struct IPv6Address: Hashable, Sendable, CustomStringConvertible {
         var head = Substring(text)
         var tail: Substring = ""
         var compressed = false
-        if let range = text.range(of: "::") {
+        if let range = Self.doubleColon(in: Substring(text)) {
             compressed = true
             head = text[..<range.lowerBound]
             tail = text[range.upperBound...]
-            if tail.contains("::") { return nil }
+            if Self.doubleColon(in: tail) != nil { return nil }
         }
         guard let headGroups = Self.groups(head, allowIPv4Tail: !compressed),
               let tailGroups = Self.groups(tail, allowIPv4Tail: true)
@@ -39,6 +39,19 @@ public struct IPv6Address: Hashable, Sendable, CustomStringConvertible {
             groups = headGroups
         }
         octets = groups.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+    }
+
+    /// The first "::" (without Foundation, so that the module stays pure and fuzzable on its own).
+    private static func doubleColon(in text: Substring) -> Range<String.Index>? {
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(after: index)
+            if text[index] == ":" && next < text.endIndex && text[next] == ":" {
+                return index..<text.index(after: next)
+            }
+            index = next
+        }
+        return nil
     }
 
     /// Hex groups separated by ":", the last of which may be a dotted IPv4 address (counted as two groups).

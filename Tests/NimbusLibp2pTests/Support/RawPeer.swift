@@ -20,11 +20,14 @@ final class RawPeer: Sendable {
     }
 
     let channel: any Channel
+    /// The local TCP port, as the listener logs it in `remote`.
+    let localPort: Int
     private let collector: Collector
 
     private init(channel: any Channel, collector: Collector) {
         self.channel = channel
         self.collector = collector
+        localPort = channel.localAddress?.port ?? -1
     }
 
     static func connect(to address: Multiaddr) async throws -> RawPeer {
@@ -37,9 +40,6 @@ final class RawPeer: Sendable {
             .connect(host: host, port: port).get()
         return RawPeer(channel: channel, collector: collector)
     }
-
-    /// The local TCP port, as the listener logs it in `remote`.
-    var localPort: Int { channel.localAddress?.port ?? -1 }
 
     var isOpen: Bool { channel.isActive }
 

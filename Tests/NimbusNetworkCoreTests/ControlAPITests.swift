@@ -1,0 +1,74 @@
+import Foundation
+import NimbusAPI
+import NimbusIPC
+import Testing
+@testable import NimbusNetworkCore
+
+/// The control API's routing and composition, with the other roles stubbed.
+@Suite struct ControlAPITests {
+    struct Down: Error, CustomStringConvertible { var description = "the signer role is not reachable" }
+
+    private func api(signerDown: Bool = false, acknowledged: StoredAlert? = nil) -> ControlAPI {
+        ControlAPI(mode: "dev", backends: .init(
+            roleStatus: { [RoleInfo(role: .installer, state: .running, pid: 3, user: "root", uid: 0, restarts: 0,
+                                    lastExit: "", startedAtMillis: 1, observed: nil, reported: []),
+                           RoleInfo(role: .network, state: .running, pid: 1, user: "nm", uid: 9, restarts: 0,
+                                    lastExit: "", startedAtMillis: 1, observed: nil, reported: [])] },
+            keyStoreStatus: {
+                if signerDown { throw Down() }
+                return KeyStoreStatus(keystoreCount: 2, schemaVersion: 1)
+            },
+            installState: { InstallState(phase: .idle, activeVersion: "", installedVersions: [], schemaVersion: 1) },
+            nodes: { NodesReport(nodes: [NodeSnapshot(name: "hoodi", rest: "http://127.0.0.1:5052")]) },
+            acknowledge: { id in id == 7 ? acknowledged : nil },
+            metrics: { "nimbus_nm_node_up{node=\"hoodi\"} 1\n" }))
+    }
+
+    private func json(_ response: ControlAPI.Response) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+    }
+
+    @Test func statusComposesEveryRoleAndOrdersThem() async throws {
+        let response = await api().handle(method: "GET", path: "/v1/status")
+        #expect(response.status == 200)
+        let report = try JSONDecoder().decode(StatusReport.self, from: Data(response.body))
+        #expect(report.roles.map(\.role) == ["network", "installer"])
+        #expect(report.signer == SignerReport(keystores: 2, schemaVersion: 1))
+        #expect(report.signerError == nil)
+    }
+
+    @Test func aRoleThatDoesNotAnswerBecomesAnErrorStringNotAFailedCommand() async throws {
+        let response = await api(signerDown: true).handle(method: "GET", path: "/v1/status")
+        #expect(response.status == 200)
+        let report = try JSONDecoder().decode(StatusReport.self, from: Data(response.body))
+        #expect(report.signer == nil)
+        #expect(report.signerError == "the signer role is not reachable")
+    }
+
+    @Test func routesAndMethods() async throws {
+        let api = api()
+        #expect(await api.handle(method: "POST", path: "/v1/status").status == 405)
+        #expect(await api.handle(method: "GET", path: "/v2/status").status == 404)
+        #expect(try json(await api.handle(method: "GET", path: "/nope"))["error"] as? String == "no such endpoint: /nope")
+        #expect(await api.handle(method: "GET", path: "/v1/health?x=1").body == Array(#"{"ok":true}"#.utf8))
+        let nodes = await api.handle(method: "GET", path: "/v1/nodes")
+        #expect(try JSONDecoder().decode(NodesReport.self, from: Data(nodes.body)).nodes.map(\.name) == ["hoodi"])
+        let metrics = await api.handle(method: "GET", path: "/v1/metrics")
+        #expect(metrics.contentType == "text/plain; version=0.0.4")
+        #expect(String(decoding: metrics.body, as: UTF8.self) == "nimbus_nm_node_up{node=\"hoodi\"} 1\n")
+    }
+
+    @Test func acknowledgingAlerts() async throws {
+        let alert = StoredAlert(id: 7, kind: "peers_low", subject: "hoodi", severity: "warning", title: "Few peers",
+                                diagnosis: "3 peers", action: "...", firedAtMillis: 1, resolvedAtMillis: nil,
+                                acknowledgedAtMillis: 2, notified: true)
+        let api = api(acknowledged: alert)
+        let ok = await api.handle(method: "POST", path: "/v1/alerts/7/ack")
+        #expect(ok.status == 200)
+        #expect(try JSONDecoder().decode(StoredAlert.self, from: Data(ok.body)) == alert)
+        #expect(await api.handle(method: "POST", path: "/v1/alerts/8/ack").status == 404)
+        #expect(await api.handle(method: "POST", path: "/v1/alerts/x/ack").status == 400)
+        #expect(await api.handle(method: "POST", path: "/v1/alerts/-1/ack").status == 400)
+        #expect(await api.handle(method: "GET", path: "/v1/alerts/7/ack").status == 405)
+    }
+}
