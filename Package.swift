@@ -27,6 +27,7 @@ let package = Package(
         // MARK: C shims (raw syscalls stay here, behind nm_-prefixed functions)
         .target(name: "CNimbusSpawn", path: "Sources/CNimbusSpawn"),
         .target(name: "CNimbusHost", path: "Sources/CNimbusHost"),
+        .target(name: "CNimbusSodium", path: "Sources/CNimbusSodium", linkerSettings: [.linkedLibrary("sodium")]),
         .target(
             name: "CNimbusSandbox", path: "Sources/CNimbusSandbox",
             linkerSettings: [.linkedLibrary("seccomp"), .linkedLibrary("cap")]
@@ -41,6 +42,7 @@ let package = Package(
         .target(name: "NimbusAPI", dependencies: ["NimbusIPC"], swiftSettings: strict),
         .target(name: "NimbusConfig", dependencies: ["TOMLKit"], swiftSettings: strict),
         .target(name: "NimbusMonitoring", swiftSettings: strict),
+        .target(name: "NimbusSecureMemory", dependencies: ["CNimbusSodium"], swiftSettings: strict),
 
         // MARK: Edges (syscalls, files, threads)
         .target(name: "NimbusSandbox", dependencies: ["CNimbusSandbox"], swiftSettings: strict),
@@ -145,6 +147,7 @@ let package = Package(
         .testTarget(name: "NimbusSandboxTests", dependencies: ["NimbusSandbox", "CNimbusSandbox"]),
         .testTarget(name: "NimbusAPITests", dependencies: ["NimbusAPI"]),
         .testTarget(name: "NimbusMonitoringTests", dependencies: ["NimbusMonitoring"]),
+        .testTarget(name: "NimbusSecureMemoryTests", dependencies: ["NimbusSecureMemory"]),
         .testTarget(name: "NimbusNetworkCoreTests", dependencies: ["NimbusNetworkCore", "NimbusAPI", "NimbusIPC"]),
         .testTarget(
             name: "DaemonTests",

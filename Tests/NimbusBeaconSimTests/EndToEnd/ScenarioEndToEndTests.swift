@@ -83,6 +83,22 @@ extension EndToEnd {
             try lagging.validateExchanges()
             lagging.process.stop()
 
+            // The start-up delay can be cut short from the control endpoint.
+            let slow = try SimNode(["--sim-startup-delay=60"])
+            try slow.waitForControl()
+            try slow.scenario("{\"startup_delay\": 0}")
+            try slow.waitForREST(timeout: 3)
+            slow.process.stop()
+
+            // A doppelganger appearing while detection listens (control endpoint rather than flag).
+            let dataDir = Paths.temporaryDirectory("doppel-control")
+            try TestKeys.install(json: TestKeys.vectorKeystore, pubkey: TestKeys.vectorPubkey,
+                                 password: TestKeys.vectorPassword, in: dataDir)
+            let watched = try SimNode([], dataDir: dataDir)
+            try watched.waitForControl()
+            try watched.scenario("{\"doppelganger\": true}")
+            #expect(watched.process.waitForExit(timeout: 20) == 129)
+
             let crashing = try SimNode(["--sim-crash-after=1.5", "--sim-crash-exit-code=5"])
             #expect(crashing.process.waitForExit(timeout: 10) == 5)
             #expect(crashing.process.output.contains("Simulated crash"))
