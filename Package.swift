@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: C shims (raw syscalls stay here, behind nm_-prefixed functions)
@@ -31,6 +32,37 @@ let package = Package(
         .target(
             name: "CNimbusSandbox", path: "Sources/CNimbusSandbox",
             linkerSettings: [.linkedLibrary("seccomp"), .linkedLibrary("cap")]
+        ),
+
+        .systemLibrary(
+            name: "CNimbusSecp256k1", path: "Sources/CNimbusSecp256k1", providers: [.apt(["libsecp256k1-dev"])]
+        ),
+
+        // MARK: Protocol modules (know nothing about the daemon)
+        .target(
+            name: "NimbusMultiformats",
+            dependencies: ["CNimbusSecp256k1", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "NimbusLibp2p",
+            dependencies: [
+                "NimbusMultiformats",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "NimbusWaku",
+            dependencies: [
+                "NimbusMultiformats", "NimbusLibp2p",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
         ),
 
         // MARK: Pure modules (no syscalls, no clock, no sockets)
@@ -148,10 +180,31 @@ let package = Package(
         .testTarget(name: "NimbusAPITests", dependencies: ["NimbusAPI"]),
         .testTarget(name: "NimbusMonitoringTests", dependencies: ["NimbusMonitoring"]),
         .testTarget(name: "NimbusSecureMemoryTests", dependencies: ["NimbusSecureMemory"]),
+        .testTarget(name: "NimbusMultiformatsTests", dependencies: ["NimbusMultiformats"]),
+        .testTarget(
+            name: "NimbusLibp2pTests",
+            dependencies: [
+                "NimbusLibp2p", "NimbusMultiformats",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Interop"]
+        ),
+        .testTarget(
+            name: "NimbusWakuTests",
+            dependencies: [
+                "NimbusWaku", "NimbusMultiformats", "NimbusLibp2p",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Interop"]
+        ),
         .testTarget(name: "NimbusNetworkCoreTests", dependencies: ["NimbusNetworkCore", "NimbusAPI", "NimbusIPC"]),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["NimbusAPI", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["NimbusAPI", "NimbusHTTPClient", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

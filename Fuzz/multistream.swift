@@ -8,8 +8,10 @@ public func fuzzMultistream(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 
     guard let first = bytes.first else { return 0 }
     // The first byte picks the role and how the input is split, so one corpus covers every split.
     let chunk = max(1, Int(first >> 2))
-    var negotiation = first & 1 == 0
-        ? MultistreamNegotiation(supporting: ["/noise", "/yamux/1.0.0", "/ipfs/id/1.0.0"], maxMessageLength: 1024, maxProposals: 8)
+    var negotiation =
+        first & 1 == 0
+        ? MultistreamNegotiation(
+            supporting: ["/noise", "/yamux/1.0.0", "/ipfs/id/1.0.0"], maxMessageLength: 1024, maxProposals: 8)
         : MultistreamNegotiation(proposing: ["/yamux/1.0.0", "/mplex/6.7.0"], maxMessageLength: 1024)
     _ = negotiation.start()
     let stream = bytes.dropFirst()

@@ -1,7 +1,8 @@
 // libFuzzer target: bytes from a service peer or client through every Waku request-response decoder
 // (19/WAKU2-LIGHTPUSH v3 and v2, 12/WAKU2-FILTER v2, 13/WAKU2-STORE v3, 66/WAKU2-METADATA, 34/WAKU2-PEER-EXCHANGE)
 // and the length-prefixed framing they share.
-// Build: swiftc -sanitize=fuzzer,address -parse-as-library -O Sources/NimbusWaku/Codec/*.swift Fuzz/waku_protocols.swift
+// Build: swiftc -sanitize=fuzzer,address -parse-as-library -O Sources/NimbusWaku/Codec/*.swift \
+//   Fuzz/waku_protocols.swift
 // The first byte picks the decoder. Any crash or trap is a finding; so is a decoded message that does not survive
 // re-encoding.
 
@@ -15,8 +16,12 @@ public func fuzzWakuProtocols(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int3
         case 0: try roundTrip(LightPushRequest(decoding: body)) { try LightPushRequest(decoding: $0.encoded()) }
         case 1: try roundTrip(LightPushResponse(decoding: body)) { try LightPushResponse(decoding: $0.encoded()) }
         case 2: try roundTrip(LegacyPushRPC(decoding: body)) { try LegacyPushRPC(decoding: $0.encoded()) }
-        case 3: try roundTrip(FilterSubscribeRequest(decoding: body)) { try FilterSubscribeRequest(decoding: $0.encoded()) }
-        case 4: try roundTrip(FilterSubscribeResponse(decoding: body)) { try FilterSubscribeResponse(decoding: $0.encoded()) }
+        case 3:
+            try roundTrip(FilterSubscribeRequest(decoding: body)) { try FilterSubscribeRequest(decoding: $0.encoded()) }
+        case 4:
+            try roundTrip(FilterSubscribeResponse(decoding: body)) {
+                try FilterSubscribeResponse(decoding: $0.encoded())
+            }
         case 5: try roundTrip(FilterMessagePush(decoding: body)) { try FilterMessagePush(decoding: $0.encoded()) }
         case 6: try roundTrip(StoreQueryRequest(decoding: body)) { try StoreQueryRequest(decoding: $0.encoded()) }
         case 7: try roundTrip(StoreQueryResponse(decoding: body)) { try StoreQueryResponse(decoding: $0.encoded()) }

@@ -56,20 +56,30 @@ extension NodeObservation {
         version = String(answer.version.prefix(200))
     }
 
-    /// `/metrics`: the gauges and counters the rules read, with Nimbus's names.
+    /// `/metrics`: the gauges and counters the rules read, with Nimbus's names. nim-metrics writes a counter `x`
+    /// as `x_total` (with `x_created`), so both spellings are read.
     public mutating func applyMetrics(_ metrics: PrometheusText) {
+        func series(_ name: String) -> [PrometheusText.Sample] {
+            let plain = metrics.all(name)
+            return plain.isEmpty ? metrics.all(name + "_total") : plain
+        }
+        func sum(_ name: String) -> Double? {
+            let samples = series(name)
+            return samples.isEmpty ? nil : samples.reduce(0) { $0 + $1.value }
+        }
         wallSlot = metrics.value("beacon_slot").flatMap { $0 >= 0 && $0.isFinite ? UInt64($0) : nil }
-        let hits = metrics.all("validator_monitor_prev_epoch_on_chain_attester_hit")
-        let misses = metrics.all("validator_monitor_prev_epoch_on_chain_attester_miss")
+        let hits = series("validator_monitor_prev_epoch_on_chain_attester_hit")
+        let misses = series("validator_monitor_prev_epoch_on_chain_attester_miss")
         if !hits.isEmpty || !misses.isEmpty {
             attesterHits = hits.reduce(0) { $0 + $1.value }
             attesterMisses = misses.reduce(0) { $0 + $1.value }
-            validatorCount = Set((hits + misses).compactMap { $0.labels["validator"] }).count
+            // Per-validator series carry the validator's index or key; an aggregate carries "total".
+            let labelled = Set((hits + misses).compactMap { $0.labels["validator"] }.filter { $0 != "total" })
+            if !labelled.isEmpty { validatorCount = labelled.count }
         }
-        blocksProposed = metrics.value("beacon_blocks_proposed")
-        blockProductionErrors = metrics.value("beacon_block_production_errors")
-        let balances = metrics.all("validator_monitor_balance_gwei")
-        if !balances.isEmpty { balanceGwei = balances.reduce(0) { $0 + $1.value } }
+        blocksProposed = sum("beacon_blocks_proposed")
+        blockProductionErrors = sum("beacon_block_production_errors")
+        if let balance = sum("validator_monitor_balance_gwei") { balanceGwei = balance }
         processStartTime = metrics.value("process_start_time_seconds")
         if peers == nil, let count = metrics.value("nbc_peers"), count >= 0, count.isFinite { peers = Int(count) }
         if version == nil, let sample = metrics.all("version").first, let tag = sample.labels["version"] {

@@ -11,7 +11,8 @@ import Testing
     enum Ending { case listenerCloses, peerCloses }
 
     static func check(
-        configuration: Libp2pConfiguration = HostFixtures.configuration(), reason: String, ending: Ending = .listenerCloses,
+        configuration: Libp2pConfiguration = HostFixtures.configuration(), reason: String,
+        ending: Ending = .listenerCloses,
         misbehave: (Multiaddr) async throws -> RawPeer
     ) async throws {
         let logs = LogCapture()
@@ -19,7 +20,11 @@ import Testing
         let good = Libp2pHost(
             identity: .generateEd25519(), configuration: HostFixtures.configuration(), logger: LogCapture().logger()
         )
-        defer { Task { await good.shutdown(); await listener.shutdown() } }
+        defer {
+            Task {
+                await good.shutdown(); await listener.shutdown()
+            }
+        }
         let listenerID = try await good.dial(address)
         #expect(try await HostFixtures.roundTrip(good, to: listenerID, [1, 2, 3]) == [1, 2, 3])
 
@@ -37,7 +42,7 @@ import Testing
         }
         try await Task.sleep(for: .milliseconds(100))
         lines = logs.closings.filter { $0.metadata["remote"]?.hasSuffix("/tcp/\(port)") == true }
-        #expect(lines.count == 1, "expected one closing line, got \(lines.map(\.metadata))")
+        #expect(lines.count == 1, "expected one closing line for port \(port), got \(logs.closings.map(\.metadata))")
         #expect(lines.first?.metadata["reason"]?.contains(reason) == true, "\(lines.first?.metadata ?? [:])")
         #expect(lines.first?.level == .notice)
         // Only the bad connection closed, and the healthy one still carries streams.
@@ -127,7 +132,8 @@ import Testing
         try await Self.check(reason: "peer disconnected mid-message", ending: .peerCloses) { address in
             let peer = try await RawPeer.connect(to: address)
             var upgraded = try await peer.upgrade(muxers: [.yamux])
-            let frame = try upgraded.transport.encrypt(YamuxFrame(type: .data, streamID: 1, payload: [1, 2, 3]).encoded)
+            let frame = try upgraded.transport.encrypt(
+                YamuxFrame(type: .data, streamID: 1, payload: [1, 2, 3]).encoded)
             try await peer.send(Array(frame.prefix(frame.count / 2)))
             try await Task.sleep(for: .milliseconds(50))
             await peer.close()
@@ -138,7 +144,8 @@ import Testing
     @Test func disconnectMidHandshake() async throws {
         try await Self.check(reason: "peer disconnected during the handshake", ending: .peerCloses) { address in
             let peer = try await RawPeer.connect(to: address)
-            try await peer.send(MultistreamMessage.encode(MultistreamMessage.header) + MultistreamMessage.encode("/noise"))
+            try await peer.send(
+                MultistreamMessage.encode(MultistreamMessage.header) + MultistreamMessage.encode("/noise"))
             try await Task.sleep(for: .milliseconds(50))
             await peer.close()
             return peer

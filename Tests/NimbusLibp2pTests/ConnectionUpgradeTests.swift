@@ -11,8 +11,10 @@ import Testing
         var failures: [String] = []
     }
 
-    static func run(dialerMuxers: [MuxerKind], listenerMuxers: [MuxerKind], feeding: Feeding,
-                    dialerKey: IdentityKey = .generateEd25519(), listenerKey: IdentityKey = .generateSecp256k1()) throws -> Outcome {
+    static func run(
+        dialerMuxers: [MuxerKind], listenerMuxers: [MuxerKind], feeding: Feeding,
+        dialerKey: IdentityKey = .generateEd25519(), listenerKey: IdentityKey = .generateSecp256k1()
+    ) throws -> Outcome {
         var dialer = try ConnectionUpgrade(
             isInitiator: true, identity: dialerKey, expectedPeer: listenerKey.peerID, muxers: dialerMuxers,
             maxHandshakeMessageLength: 8192
@@ -26,7 +28,9 @@ import Testing
         var failures: [String] = []
         var toListener: [UInt8] = []
         var toDialer: [UInt8] = []
-        func absorb(_ actions: [ConnectionUpgrade.Action], outbox: inout [UInt8], result: inout ConnectionUpgrade.Upgraded?) {
+        func absorb(
+            _ actions: [ConnectionUpgrade.Action], outbox: inout [UInt8], result: inout ConnectionUpgrade.Upgraded?
+        ) {
             for action in actions {
                 switch action {
                 case .send(let bytes): outbox += bytes
@@ -42,10 +46,14 @@ import Testing
             rounds += 1
             let forListener = toListener
             toListener = []
-            for chunk in feeding.split(forListener) { absorb(listener.receive(chunk), outbox: &toDialer, result: &listenerResult) }
+            for chunk in feeding.split(forListener) {
+                absorb(listener.receive(chunk), outbox: &toDialer, result: &listenerResult)
+            }
             let forDialer = toDialer
             toDialer = []
-            for chunk in feeding.split(forDialer) { absorb(dialer.receive(chunk), outbox: &toListener, result: &dialerResult) }
+            for chunk in feeding.split(forDialer) {
+                absorb(dialer.receive(chunk), outbox: &toListener, result: &dialerResult)
+            }
         }
         return Outcome(dialer: dialerResult, listener: listenerResult, failures: failures)
     }

@@ -19,7 +19,11 @@ import Testing
             identity: HostFixtures.identity(keyType), configuration: HostFixtures.configuration(muxers: [muxer]),
             logger: LogCapture().logger()
         )
-        defer { Task { await dialer.shutdown(); await listener.shutdown() } }
+        defer {
+            Task {
+                await dialer.shutdown(); await listener.shutdown()
+            }
+        }
 
         let peer = try await dialer.dial(address)
         #expect(peer == listener.peerID)
@@ -44,7 +48,11 @@ import Testing
         let dialer = Libp2pHost(
             identity: .generateEd25519(), configuration: HostFixtures.configuration(), logger: LogCapture().logger()
         )
-        defer { Task { await dialer.shutdown(); await listener.shutdown() } }
+        defer {
+            Task {
+                await dialer.shutdown(); await listener.shutdown()
+            }
+        }
         let peer = try await dialer.dial(address)
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for index in 0..<32 {
@@ -62,7 +70,11 @@ import Testing
         let dialer = Libp2pHost(
             identity: .generateEd25519(), configuration: HostFixtures.configuration(), logger: LogCapture().logger()
         )
-        defer { Task { await dialer.shutdown(); await listener.shutdown() } }
+        defer {
+            Task {
+                await dialer.shutdown(); await listener.shutdown()
+            }
+        }
         let peer = try await dialer.dial(address)
         await #expect(throws: Libp2pError.negotiationFailed(.noCommonProtocol(["/nope/1.0.0"]))) {
             _ = try await dialer.newStream(to: peer, protocols: ["/nope/1.0.0"])
@@ -76,7 +88,11 @@ import Testing
         let dialer = Libp2pHost(
             identity: .generateEd25519(), configuration: HostFixtures.configuration(), logger: LogCapture().logger()
         )
-        defer { Task { await dialer.shutdown(); await listener.shutdown() } }
+        defer {
+            Task {
+                await dialer.shutdown(); await listener.shutdown()
+            }
+        }
         let impostor = IdentityKey.generateEd25519().peerID
         let wrong = address.withoutPeerID.appending(.p2p(impostor))
         await #expect(throws: Libp2pError.self) { try await dialer.dial(wrong) }
@@ -87,7 +103,8 @@ import Testing
         let (listener, address) = try await HostFixtures.listeningHost()
         var configuration = HostFixtures.configuration()
         configuration.identifyOnConnect = true
-        let dialer = Libp2pHost(identity: .generateSecp256k1(), configuration: configuration, logger: LogCapture().logger())
+        let dialer = Libp2pHost(
+            identity: .generateSecp256k1(), configuration: configuration, logger: LogCapture().logger())
         let peer = try await dialer.dial(address)
         var iterator = dialer.events.makeAsyncIterator()
         #expect(await iterator.next() == .connected(peer: peer, address: address.withoutPeerID, direction: .outbound))

@@ -7,7 +7,8 @@ import Testing
     @Test func roundTripAndAddresses() throws {
         let listen = try Multiaddr("/ip4/127.0.0.1/tcp/4001")
         let message = IdentifyMessage(
-            protocolVersion: "ipfs/0.1.0", agentVersion: "nimbus", publicKey: [8, 1], listenAddresses: [listen.bytes, [0xBD, 0x03]],
+            protocolVersion: "ipfs/0.1.0", agentVersion: "nimbus", publicKey: [8, 1],
+            listenAddresses: [listen.bytes, [0xBD, 0x03]],
             observedAddress: listen.bytes, protocols: ["/ipfs/id/1.0.0", "/ipfs/ping/1.0.0"], signedPeerRecord: [1]
         )
         let decoded = try IdentifyMessage(protobuf: message.protobuf)
@@ -19,7 +20,8 @@ import Testing
 
     @Test func lengthPrefixedAndBareFormsDecode() throws {
         let message = IdentifyMessage(agentVersion: "x", protocols: ["/a"])
-        #expect(try Libp2pHost.decodeIdentify(Varint.encode(UInt64(message.protobuf.count)) + message.protobuf) == message)
+        #expect(
+            try Libp2pHost.decodeIdentify(Varint.encode(UInt64(message.protobuf.count)) + message.protobuf) == message)
         #expect(try Libp2pHost.decodeIdentify(message.protobuf) == message)
         #expect(throws: Libp2pError.self) { try Libp2pHost.decodeIdentify([0x2A, 0x05, 0x01]) }
     }

@@ -68,7 +68,9 @@ import Testing
         pair.deliver(pair.client.reset(first), fromClient: true)
         #expect(pair.serverEvents.last == .streamReset(MuxedStreamID(number: first.number, isLocal: false)))
         // Data for the reset stream is dropped quietly.
-        pair.deliver([.send(MplexFrame(streamID: first.number, flag: .messageInitiator, payload: [1]).encoded)], fromClient: true)
+        pair.deliver(
+            [.send(MplexFrame(streamID: first.number, flag: .messageInitiator, payload: [1]).encoded)], fromClient: true
+        )
         #expect(pair.serverEvents.count == 2)
         for _ in 0..<3 {
             let (_, open) = try pair.client.openStream()

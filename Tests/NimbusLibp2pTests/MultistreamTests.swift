@@ -69,7 +69,10 @@ import Testing
 
     @Test func initiatorSendsHeaderAndProposalTogether() {
         var initiator = MultistreamNegotiation(proposing: ["/noise"])
-        #expect(initiator.start() == [.send(MultistreamMessage.encode("/multistream/1.0.0") + MultistreamMessage.encode("/noise"))])
+        #expect(
+            initiator.start() == [
+                .send(MultistreamMessage.encode("/multistream/1.0.0") + MultistreamMessage.encode("/noise"))
+            ])
         #expect(MultistreamMessage.encode("/noise") == [7] + Array("/noise\n".utf8))
     }
 
@@ -83,7 +86,8 @@ import Testing
     @Test func responderAnswersLsWithNa() {
         var responder = MultistreamNegotiation(supporting: ["/a"])
         _ = responder.start()
-        let actions = responder.receive(MultistreamMessage.encode("/multistream/1.0.0") + MultistreamMessage.encode("ls"))
+        let actions = responder.receive(
+            MultistreamMessage.encode("/multistream/1.0.0") + MultistreamMessage.encode("ls"))
         #expect(actions == [.send(MultistreamMessage.encode("na"))])
     }
 
@@ -105,22 +109,29 @@ import Testing
             return nil
         }
         // HTTP instead of a header: refused at the first byte.
-        #expect(responderFailure(Array("GET / HTTP/1.1\r\n".utf8))
-            == .malformedMessage("first message is 71 bytes, not the 19-byte header"))
+        #expect(
+            responderFailure(Array("GET / HTTP/1.1\r\n".utf8))
+                == .malformedMessage("first message is 71 bytes, not the 19-byte header"))
         // A header of the right length but the wrong text.
-        #expect(responderFailure(MultistreamMessage.encode("/multistream/2.0.0")) == .unexpectedHeader("/multistream/2.0.0"))
+        #expect(
+            responderFailure(MultistreamMessage.encode("/multistream/2.0.0")) == .unexpectedHeader("/multistream/2.0.0")
+        )
         // A message without its newline.
-        #expect(responderFailure(MultistreamMessage.encode("/multistream/1.0.0") + [3] + Array("/ab".utf8))
-            == .malformedMessage("message does not end in a newline"))
+        #expect(
+            responderFailure(MultistreamMessage.encode("/multistream/1.0.0") + [3] + Array("/ab".utf8))
+                == .malformedMessage("message does not end in a newline"))
         // A length above the limit is refused before its body arrives.
-        #expect(responderFailure(MultistreamMessage.encode("/multistream/1.0.0") + [0x80, 0x10])
-            == .messageTooLong(length: 2048, limit: 1024))
-        #expect(responderFailure(MultistreamMessage.encode("/multistream/1.0.0") + [2, 0xFF, 0x0A])
-            == .malformedMessage("message is not UTF-8"))
+        #expect(
+            responderFailure(MultistreamMessage.encode("/multistream/1.0.0") + [0x80, 0x10])
+                == .messageTooLong(length: 2048, limit: 1024))
+        #expect(
+            responderFailure(MultistreamMessage.encode("/multistream/1.0.0") + [2, 0xFF, 0x0A])
+                == .malformedMessage("message is not UTF-8"))
         // The initiator refuses an answer that is neither its proposal nor "na".
         var initiator = MultistreamNegotiation(proposing: ["/a"])
         _ = initiator.start()
-        let answer = initiator.receive(MultistreamMessage.encode("/multistream/1.0.0") + MultistreamMessage.encode("/b"))
+        let answer = initiator.receive(
+            MultistreamMessage.encode("/multistream/1.0.0") + MultistreamMessage.encode("/b"))
         #expect(answer == [.failed(.unexpectedResponse("/b"))])
         #expect(MultistreamError.unexpectedResponse("/b").description == "multistream: unexpected response (2 bytes)")
     }

@@ -22,7 +22,9 @@ import Testing
         var outcome = Outcome()
         var toResponder: [UInt8] = []
         var toInitiator: [UInt8] = []
-        func absorb(_ actions: [Action], outbox: inout [UInt8], result: inout NoiseHandshake.Result?, error: inout NoiseError?) {
+        func absorb(
+            _ actions: [Action], outbox: inout [UInt8], result: inout NoiseHandshake.Result?, error: inout NoiseError?
+        ) {
             for action in actions {
                 switch action {
                 case .send(let bytes): outbox += bytes
@@ -38,13 +40,17 @@ import Testing
             let forResponder = toResponder
             toResponder = []
             for chunk in feeding.split(forResponder) {
-                absorb(responder.receive(chunk), outbox: &toInitiator, result: &outcome.responder, error: &outcome.responderError)
+                absorb(
+                    responder.receive(chunk), outbox: &toInitiator, result: &outcome.responder,
+                    error: &outcome.responderError)
             }
             var forInitiator = toInitiator
             toInitiator = []
             tamper(&forInitiator)
             for chunk in feeding.split(forInitiator) {
-                absorb(initiator.receive(chunk), outbox: &toResponder, result: &outcome.initiator, error: &outcome.initiatorError)
+                absorb(
+                    initiator.receive(chunk), outbox: &toResponder, result: &outcome.initiator,
+                    error: &outcome.initiatorError)
             }
         }
         return outcome
@@ -52,7 +58,9 @@ import Testing
 
     static let keyTypes: [Libp2pPublicKey.KeyType] = [.ed25519, .secp256k1]
 
-    @Test(arguments: keyTypes, Feeding.allCases) func authenticatesBothSides(keyType: Libp2pPublicKey.KeyType, feeding: Feeding) throws {
+    @Test(arguments: keyTypes, Feeding.allCases) func authenticatesBothSides(
+        keyType: Libp2pPublicKey.KeyType, feeding: Feeding
+    ) throws {
         let dialerKey = keyType == .ed25519 ? IdentityKey.generateEd25519() : .generateSecp256k1()
         let listenerKey = keyType == .ed25519 ? IdentityKey.generateSecp256k1() : .generateEd25519()
         var initiator = try NoiseHandshake(isInitiator: true, identity: dialerKey, expectedPeer: listenerKey.peerID)
@@ -81,7 +89,8 @@ import Testing
     }
 
     @Test func wrongPeerIsRefused() throws {
-        var initiator = try NoiseHandshake(isInitiator: true, identity: .generateEd25519(), expectedPeer: IdentityKey.generateEd25519().peerID)
+        var initiator = try NoiseHandshake(
+            isInitiator: true, identity: .generateEd25519(), expectedPeer: IdentityKey.generateEd25519().peerID)
         var responder = try NoiseHandshake(isInitiator: false, identity: .generateEd25519())
         let outcome = Self.run(initiator: &initiator, responder: &responder, feeding: .batched)
         guard case .peerIDMismatch = outcome.initiatorError else {
@@ -143,17 +152,24 @@ import Testing
             try NoiseHandshakeMessage(step: 3, bytes: [UInt8](repeating: 0, count: 63))
         }
         let message = try? NoiseHandshakeMessage(step: 2, bytes: [UInt8](repeating: 7, count: 100))
-        #expect(message?.ephemeralKey?.count == 32 && message?.encryptedStaticKey?.count == 48 && message?.payload.count == 20)
+        #expect(
+            message?.ephemeralKey?.count == 32 && message?.encryptedStaticKey?.count == 48
+                && message?.payload.count == 20)
     }
 
     @Test func payloadProtobuf() throws {
         let payload = NoiseHandshakePayload(
-            identityKey: [1, 2, 3], identitySignature: [4, 5], streamMuxers: ["/yamux/1.0.0"], webTransportCertHashes: [[9]]
+            identityKey: [1, 2, 3], identitySignature: [4, 5], streamMuxers: ["/yamux/1.0.0"],
+            webTransportCertHashes: [[9]]
         )
         #expect(try NoiseHandshakePayload(protobuf: payload.protobuf) == payload)
-        #expect(throws: ProtobufError.missingField("identity_sig")) { try NoiseHandshakePayload(protobuf: [0x0A, 0x01, 0x01]) }
+        #expect(throws: ProtobufError.missingField("identity_sig")) {
+            try NoiseHandshakePayload(protobuf: [0x0A, 0x01, 0x01])
+        }
         #expect(throws: ProtobufError.missingField("identity_key")) { try NoiseHandshakePayload(protobuf: [UInt8]()) }
-        #expect(throws: ProtobufError.wrongWireType(field: "identity_key")) { try NoiseHandshakePayload(protobuf: [0x08, 0x01]) }
+        #expect(throws: ProtobufError.wrongWireType(field: "identity_key")) {
+            try NoiseHandshakePayload(protobuf: [0x08, 0x01])
+        }
         #expect(throws: ProtobufError.invalidValue(field: "stream_muxers", reason: "not UTF-8")) {
             try NoiseHandshakePayload(protobuf: [0x0A, 0x01, 0x01, 0x12, 0x01, 0x01, 0x22, 0x03, 0x12, 0x01, 0xFF])
         }

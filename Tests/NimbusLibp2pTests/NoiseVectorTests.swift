@@ -54,8 +54,11 @@ import Testing
                 prologue: vector.bytes("prologue"),
                 ephemeralKey: try .init(rawRepresentation: vector.bytes("gen_resp_ephemeral"))
             )
-            var transport: (i: (send: NoiseCipherState, receive: NoiseCipherState),
-                            r: (send: NoiseCipherState, receive: NoiseCipherState))?
+            var transport:
+                (
+                    i: (send: NoiseCipherState, receive: NoiseCipherState),
+                    r: (send: NoiseCipherState, receive: NoiseCipherState)
+                )?
             for message in 0..<vector.messageCount {
                 let payload = vector.bytes("msg_\(message)_payload")
                 let expected = vector.bytes("msg_\(message)_ciphertext")

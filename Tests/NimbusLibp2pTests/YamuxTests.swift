@@ -99,8 +99,9 @@ import Testing
     @Test func streamRulesAreEnforced() throws {
         // The client opening an even (server-parity) stream.
         var server = YamuxSession(configuration: .init(isClient: false))
-        #expect(server.receive(YamuxFrame(type: .windowUpdate, flags: .syn, streamID: 2).encoded).last
-            == .failed(.invalidStreamID(2)))
+        #expect(
+            server.receive(YamuxFrame(type: .windowUpdate, flags: .syn, streamID: 2).encoded).last
+                == .failed(.invalidStreamID(2)))
         var limited = Self.pair(.batched, maxStreams: 2)
         for _ in 0..<2 {
             let (_, open) = try limited.client.openStream()
@@ -109,7 +110,9 @@ import Testing
         #expect(throws: MuxerStreamError.tooManyStreams(limit: 2)) { try limited.client.openStream() }
         var flood = YamuxSession(configuration: .init(isClient: false, maxStreams: 2))
         var syns: [UInt8] = []
-        for id in stride(from: UInt32(1), through: 5, by: 2) { syns += YamuxFrame(type: .windowUpdate, flags: .syn, streamID: id).encoded }
+        for id in stride(from: UInt32(1), through: 5, by: 2) {
+            syns += YamuxFrame(type: .windowUpdate, flags: .syn, streamID: id).encoded
+        }
         #expect(flood.receive(syns).last == .failed(.tooManyStreams(limit: 2)))
         // Reset frees the stream on both sides.
         var pair = Self.pair(.batched)

@@ -23,8 +23,11 @@ import Testing
             (.bytes([]), "80"), (.list([]), "c0"), (.unsignedInteger(0), "80"), (.unsignedInteger(15), "0f"),
             (.unsignedInteger(1024), "820400"),
             (.list([.list([]), .list([.list([])]), .list([.list([]), .list([.list([])])])]), "c7c0c1c0c3c0c1c0"),
-            (.bytes(Array("Lorem ipsum dolor sit amet, consectetur adipisicing elit".utf8)),
-             "b8384c6f72656d20697073756d20646f6c6f722073697420616d65742c20636f6e7365637465747572206164697069736963696e6720656c6974"),
+            (
+                .bytes(Array("Lorem ipsum dolor sit amet, consectetur adipisicing elit".utf8)),
+                "b8384c6f72656d20697073756d20646f6c6f722073697420616d65742c20636f6e736563746574757220616469"
+                    + "7069736963696e6720656c6974"
+            ),
         ]
         for (item, hexText) in cases {
             #expect(Hex.encode(RLP.encode(item)) == hexText)
@@ -37,7 +40,9 @@ import Testing
     @Test func rlpRefusesNonCanonicalAndBrokenInput() {
         #expect(throws: RLPError.nonCanonical) { try RLP.decode([0x81, 0x05]) }
         #expect(throws: RLPError.nonCanonical) { try RLP.decode([0xB8, 0x05, 1, 2, 3, 4, 5]) }
-        #expect(throws: RLPError.nonCanonical) { try RLP.decode([0xB9, 0x00, 0x40] + [UInt8](repeating: 0, count: 64)) }
+        #expect(throws: RLPError.nonCanonical) {
+            try RLP.decode([0xB9, 0x00, 0x40] + [UInt8](repeating: 0, count: 64))
+        }
         #expect(throws: RLPError.truncated) { try RLP.decode([0x83, 0x61]) }
         #expect(throws: RLPError.truncated) { try RLP.decode([UInt8]()) }
         #expect(throws: RLPError.trailingBytes) { try RLP.decode([0x01, 0x02]) }
@@ -49,10 +54,16 @@ import Testing
 
 @Suite struct ENRTests {
     /// EIP-778's example record (private key b71c71a6…f291).
-    static let eip778 = "enr:-IS4QHCYrYZbAKWCBRlAy5zzaDZXJBGkcnh4MHcBFZntXNFrdvJjX04jRzjzCBOonrkTfj499SZuOh8R33Ls8RRcy5wBgmlkgnY0gmlwhH8AAAGJc2VjcDI1NmsxoQPKY0yuDUmstAHYpMa2_oxVtw0RW_QAdpzBQA8yWM0xOIN1ZHCCdl8"
+    static let eip778 =
+        "enr:-IS4QHCYrYZbAKWCBRlAy5zzaDZXJBGkcnh4MHcBFZntXNFrdvJjX04jRzjzCBOonrkTfj499SZuOh8R33Ls8RRcy5wBgmlk"
+        + "gnY0gmlwhH8AAAGJc2VjcDI1NmsxoQPKY0yuDUmstAHYpMa2_oxVtw0RW_QAdpzBQA8yWM0xOIN1ZHCCdl8"
     /// A Waku fleet record shared as a test vector by nwaku and js-waku: ip 18.223.219.100, udp 9000, no tcp,
     /// `multiaddrs` with a dns4 wss, a dns6 wss and an onion3 address.
-    static let waku = "enr:-QEnuEBEAyErHEfhiQxAVQoWowGTCuEF9fKZtXSd7H_PymHFhGJA3rGAYDVSHKCyJDGRLBGsloNbS8AZF33IVuefjOO6BIJpZIJ2NIJpcIQS39tkim11bHRpYWRkcnO4lgAvNihub2RlLTAxLmRvLWFtczMud2FrdXYyLnRlc3Quc3RhdHVzaW0ubmV0BgG73gMAODcxbm9kZS0wMS5hYy1jbi1ob25na29uZy1jLndha3V2Mi50ZXN0LnN0YXR1c2ltLm5ldAYBu94DACm9A62t7AQL4Ef5ZYZosRpQTzFVAB8jGjf1TER2wH-0zBOe1-MDBNLeA4lzZWNwMjU2azGhAzfsxbxyCkgCqq8WwYsVWH7YkpMLnU2Bw5xJSimxKav-g3VkcIIjKA"
+    static let waku =
+        "enr:-QEnuEBEAyErHEfhiQxAVQoWowGTCuEF9fKZtXSd7H_PymHFhGJA3rGAYDVSHKCyJDGRLBGsloNbS8AZF33IVuefjOO6BIJp"
+        + "ZIJ2NIJpcIQS39tkim11bHRpYWRkcnO4lgAvNihub2RlLTAxLmRvLWFtczMud2FrdXYyLnRlc3Quc3RhdHVzaW0ubmV0BgG73gMA"
+        + "ODcxbm9kZS0wMS5hYy1jbi1ob25na29uZy1jLndha3V2Mi50ZXN0LnN0YXR1c2ltLm5ldAYBu94DACm9A62t7AQL4Ef5ZYZosRpQ"
+        + "TzFVAB8jGjf1TER2wH-0zBOe1-MDBNLeA4lzZWNwMjU2azGhAzfsxbxyCkgCqq8WwYsVWH7YkpMLnU2Bw5xJSimxKav-g3VkcIIj" + "KA"
 
     @Test func eip778Example() throws {
         let record = try ENR(Self.eip778)
@@ -74,10 +85,11 @@ import Testing
         #expect(record.tcp == nil)
         let addresses = record.multiaddrs.map(\.description)
         // The onion3 entry is skipped; the others decode.
-        #expect(addresses == [
-            "/dns4/node-01.do-ams3.wakuv2.test.statusim.net/tcp/443/wss",
-            "/dns6/node-01.ac-cn-hongkong-c.wakuv2.test.statusim.net/tcp/443/wss",
-        ])
+        #expect(
+            addresses == [
+                "/dns4/node-01.do-ams3.wakuv2.test.statusim.net/tcp/443/wss",
+                "/dns6/node-01.ac-cn-hongkong-c.wakuv2.test.statusim.net/tcp/443/wss",
+            ])
         #expect(record.libp2pMultiaddrs.allSatisfy { $0.peerID == record.peerID })
         #expect(record.peerID.description.hasPrefix("16Uiu2"))
     }
@@ -86,10 +98,12 @@ import Testing
         let secret = [UInt8](repeating: 0x42, count: 32)
         let wss = try Multiaddr("/dns4/example.com/tcp/443/wss")
         let field = [UInt8(wss.bytes.count >> 8), UInt8(wss.bytes.count & 0xFF)] + wss.bytes
-        let record = try ENR(sequence: 7, entries: [
-            "ip": .bytes([192, 168, 1, 2]), "tcp": .unsignedInteger(60000), "waku2": .bytes([0b0000_1011]),
-            "multiaddrs": .bytes(field), "rs": .bytes([0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x05]),
-        ], secretKey: secret)
+        let record = try ENR(
+            sequence: 7,
+            entries: [
+                "ip": .bytes([192, 168, 1, 2]), "tcp": .unsignedInteger(60000), "waku2": .bytes([0b0000_1011]),
+                "multiaddrs": .bytes(field), "rs": .bytes([0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x05]),
+            ], secretKey: secret)
         let decoded = try ENR(record.description)
         #expect(decoded == record)
         #expect(decoded.sequence == 7)
@@ -97,9 +111,10 @@ import Testing
         #expect(decoded.relayShards == RelayShards(cluster: 1, shards: [0, 5]))
         #expect(decoded.multiaddrs == [wss])
         let peer = decoded.peerID.description
-        #expect(decoded.libp2pMultiaddrs.map(\.description) == [
-            "/ip4/192.168.1.2/tcp/60000/p2p/\(peer)", "/dns4/example.com/tcp/443/wss/p2p/\(peer)",
-        ])
+        #expect(
+            decoded.libp2pMultiaddrs.map(\.description) == [
+                "/ip4/192.168.1.2/tcp/60000/p2p/\(peer)", "/dns4/example.com/tcp/443/wss/p2p/\(peer)",
+            ])
     }
 
     @Test func relayShardBitVector() {
@@ -130,7 +145,8 @@ import Testing
             try ENR(sequence: 1, entries: ["multiaddrs": .bytes([0, 9, 1])], secretKey: secret)
         }
         // Keys out of order: re-encode a valid record's pairs swapped.
-        let record = try ENR(sequence: 1, entries: ["ip": .bytes([1, 2, 3, 4]), "tcp": .unsignedInteger(1)], secretKey: secret)
+        let record = try ENR(
+            sequence: 1, entries: ["ip": .bytes([1, 2, 3, 4]), "tcp": .unsignedInteger(1)], secretKey: secret)
         var items = try RLP.decode(record.rlp).items!
         items.swapAt(2, 4)
         items.swapAt(3, 5)

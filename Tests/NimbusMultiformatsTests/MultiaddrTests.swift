@@ -30,6 +30,17 @@ import Testing
         #expect(try Multiaddr(text.replacingOccurrences(of: "/p2p/", with: "/ipfs/")) == address)
     }
 
+    /// Found by the libp2p_protobuf fuzz target: a binary form within the limit whose text form was longer than
+    /// the same limit did not parse back.
+    @Test func everyBinaryAddressWithinTheLimitHasATextFormThatParsesBack() throws {
+        let component = MultiaddrComponent.ip6(IPv6Address("2929:2929:2929:2929:2929:2929:2929:2929")!)
+        let address = Multiaddr(components: [MultiaddrComponent](repeating: component, count: 60))
+        #expect(address.bytes.count == 1020)
+        #expect(address.description.utf8.count > Multiaddr.maxLength)
+        #expect(try Multiaddr(address.description) == address)
+        #expect(try Multiaddr(bytes: address.bytes) == address)
+    }
+
     @Test func trailingSlashIsTolerated() throws {
         #expect(try Multiaddr("/ip4/1.2.3.4/tcp/1/").description == "/ip4/1.2.3.4/tcp/1")
     }
@@ -50,7 +61,11 @@ import Testing
         }
         #expect(throws: MultiaddrError.self) { try Multiaddr("/p2p/notapeerid0OIl") }
         #expect(throws: MultiaddrError.self) { try Multiaddr("/ip6/1:2:3") }
-        #expect(throws: MultiaddrError.tooLong) { try Multiaddr("/dns4/" + String(repeating: "a", count: 2000)) }
+        #expect(throws: MultiaddrError.tooLong) { try Multiaddr(String(repeating: "/ip4/1.2.3.4", count: 300)) }
+        #expect(throws: MultiaddrError.tooLong) { try Multiaddr("/dns4/" + String(repeating: "a", count: 9000)) }
+        #expect(throws: MultiaddrError.invalidValue(protocol: "dns4", reason: "not a DNS name")) {
+            try Multiaddr("/dns4/" + String(repeating: "a", count: 300))
+        }
         #expect(MultiaddrError.unknownProtocol("x").description == "unknown multiaddr protocol x")
     }
 
@@ -81,8 +96,10 @@ import Testing
     }
 
     @Test func ipv6Refusals() {
-        for bad in ["", ":", ":::", "1::2::3", "1:2:3:4:5:6:7:8:9", "12345::", "g::", "1:2:3:4:5:6:7", "::1%eth0",
-                    "::1.2.3.4.5", "1.2.3.4::"] {
+        for bad in [
+            "", ":", ":::", "1::2::3", "1:2:3:4:5:6:7:8:9", "12345::", "g::", "1:2:3:4:5:6:7", "::1%eth0",
+            "::1.2.3.4.5", "1.2.3.4::",
+        ] {
             #expect(IPv6Address(bad) == nil, "\(bad)")
         }
     }

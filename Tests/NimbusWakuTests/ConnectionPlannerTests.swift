@@ -10,7 +10,8 @@ import Testing
     @Test func bootstrapBackoffAndReconnect() {
         var parameters = ConnectionPlanner.Parameters()
         parameters.targetPeers = 2
-        var planner = ConnectionPlanner(bootstrap: ["/a", "/b", "/c"], parameters: parameters, generator: SplitMix64(seed: 1))
+        var planner = ConnectionPlanner(
+            bootstrap: ["/a", "/b", "/c"], parameters: parameters, generator: SplitMix64(seed: 1))
         #expect(dials(planner.tick(now: .zero)) == ["/a", "/b"])
         // Nothing more while both are in flight.
         #expect(dials(planner.tick(now: .seconds(1))).isEmpty)

@@ -45,8 +45,11 @@ import Testing
         #expect(registry.handle(subscribe(["/a/1/x/p"]), from: bob, now: .seconds(0)).statusCode == 503)
         #expect(registry.handle(subscribe(["/a/1/y/p", "/a/1/z/p"]), from: alice, now: .seconds(0)).statusCode == 503)
         // A ping refreshes; silence beyond 5 minutes expires.
-        #expect(registry.handle(FilterSubscribeRequest(requestID: "p", kind: .subscriberPing), from: alice,
-            now: .seconds(200)).statusCode == 200)
+        #expect(
+            registry.handle(
+                FilterSubscribeRequest(requestID: "p", kind: .subscriberPing), from: alice,
+                now: .seconds(200)
+            ).statusCode == 200)
         #expect(registry.expire(now: .seconds(400)).isEmpty)
         #expect(registry.expire(now: .seconds(500)) == [alice])
         #expect(registry.peers.isEmpty)
@@ -129,7 +132,8 @@ import Testing
         let gone = requests(session.unsubscribe(pubsubTopic: pubsub, contentTopics: ["/a/1/x/p"], now: .seconds(11)))
         #expect(gone.count == 1 && gone[0].0.kind == .unsubscribeAll)
         // A late response to an unknown request id changes nothing.
-        #expect(session.handle(FilterSubscribeResponse(requestID: "unknown", statusCode: 500), now: .seconds(12)).isEmpty)
+        #expect(
+            session.handle(FilterSubscribeResponse(requestID: "unknown", statusCode: 500), now: .seconds(12)).isEmpty)
     }
 
     /// More than 100 content topics are split over several requests.

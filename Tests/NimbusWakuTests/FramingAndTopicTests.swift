@@ -59,8 +59,9 @@ import Testing
             for index in 0..<200 {
                 let digest = SHA256.hash(Array("app\(index)".utf8) + Array("\(index % 3)".utf8))
                 let last64 = digest[24...].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-                #expect(UInt64(sharding.shardIndex(application: "app\(index)", version: "\(index % 3)"))
-                    == last64 % UInt64(shardCount))
+                #expect(
+                    UInt64(sharding.shardIndex(application: "app\(index)", version: "\(index % 3)"))
+                        == last64 % UInt64(shardCount))
             }
         }
     }
@@ -68,7 +69,9 @@ import Testing
     @Test func relayShards() {
         #expect(RelayShard(pubsubTopic: "/waku/2/rs/1/7") == RelayShard(cluster: 1, shard: 7))
         #expect(RelayShard(cluster: 1, shard: 7)?.pubsubTopic == "/waku/2/rs/1/7")
-        for bad in ["/waku/2/rs/1/", "/waku/2/rs/1/07", "/waku/2/rs/1/1024", "/waku/2/default-waku/proto", "/waku/2/rs/1/2/3"] {
+        for bad in [
+            "/waku/2/rs/1/", "/waku/2/rs/1/07", "/waku/2/rs/1/1024", "/waku/2/default-waku/proto", "/waku/2/rs/1/2/3",
+        ] {
             #expect(RelayShard(pubsubTopic: bad) == nil, "\(bad)")
         }
         #expect(AutoSharding.theWakuNetwork.allShards.map(\.pubsubTopic).last == "/waku/2/rs/1/7")

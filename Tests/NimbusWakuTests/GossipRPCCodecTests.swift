@@ -19,7 +19,8 @@ import Testing
         let message = GossipRPC.Message(topic: "t", data: [7])
         #expect(message.encoded() == RawProto.bytesField(2, [7]) + RawProto.stringField(4, "t"))
         #expect(message.isStrictNoSign)
-        let signed = RawProto.bytesField(1, [1]) + RawProto.bytesField(2, [7]) + RawProto.bytesField(3, [0, 1])
+        let signed =
+            RawProto.bytesField(1, [1]) + RawProto.bytesField(2, [7]) + RawProto.bytesField(3, [0, 1])
             + RawProto.stringField(4, "t")
         let decoded = try GossipRPC(decoding: RawProto.bytesField(2, signed))
         #expect(decoded.messages[0].isStrictNoSign == false)

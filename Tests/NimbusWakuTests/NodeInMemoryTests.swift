@@ -21,7 +21,8 @@ import Testing
     @Test func lightPushFilterAndStore() async throws {
         let network = InMemoryNetwork()
         let serviceTransport = network.makeTransport("service")
-        let service = WakuNode(configuration: Self.configuration(.service, bootstrap: []), transport: serviceTransport, seed: 1)
+        let service = WakuNode(
+            configuration: Self.configuration(.service, bootstrap: []), transport: serviceTransport, seed: 1)
         let receiver = WakuNode(
             configuration: Self.configuration(.client, bootstrap: [serviceTransport.address]),
             transport: network.makeTransport("receiver"), seed: 2)
@@ -31,7 +32,11 @@ import Testing
         await service.start()
         await receiver.start()
         await sender.start()
-        defer { Task { await receiver.stop(); await sender.stop(); await service.stop() } }
+        defer {
+            Task {
+                await receiver.stop(); await sender.stop(); await service.stop()
+            }
+        }
 
         let messages = await receiver.subscribe(contentTopics: [topic])
         #expect(await eventually { await receiver.health().activeFilterPeers == [service.peerID] })
@@ -41,9 +46,11 @@ import Testing
         #expect(received?.payload == Array("hello waku".utf8))
         #expect(received?.contentTopic == topic)
 
-        let history = try await receiver.history(contentTopics: [topic], timeRange: start.addingTimeInterval(-5)...Date())
+        let history = try await receiver.history(
+            contentTopics: [topic], timeRange: start.addingTimeInterval(-5)...Date())
         #expect(history.map(\.payload) == [Array("hello waku".utf8)])
-        let empty = try await receiver.history(contentTopics: [topic], timeRange: Date().addingTimeInterval(60)...Date().addingTimeInterval(120))
+        let empty = try await receiver.history(
+            contentTopics: [topic], timeRange: Date().addingTimeInterval(60)...Date().addingTimeInterval(120))
         #expect(empty.isEmpty)
 
         let health = await service.health()
@@ -61,10 +68,12 @@ import Testing
     @Test func filterResubscribesAfterReconnect() async throws {
         let network = InMemoryNetwork()
         let serviceTransport = network.makeTransport("service")
-        let service = WakuNode(configuration: Self.configuration(.service, bootstrap: []), transport: serviceTransport, seed: 4)
+        let service = WakuNode(
+            configuration: Self.configuration(.service, bootstrap: []), transport: serviceTransport, seed: 4)
         let clientTransport = network.makeTransport("client")
         let client = WakuNode(
-            configuration: Self.configuration(.client, bootstrap: [serviceTransport.address]), transport: clientTransport,
+            configuration: Self.configuration(.client, bootstrap: [serviceTransport.address]),
+            transport: clientTransport,
             seed: 5)
         await service.start()
         await client.start()
@@ -77,7 +86,11 @@ import Testing
         let restarted = WakuNode(
             configuration: Self.configuration(.service, bootstrap: []), transport: restartedTransport, seed: 44)
         await restarted.start()
-        defer { Task { await client.stop(); await restarted.stop() } }
+        defer {
+            Task {
+                await client.stop(); await restarted.stop()
+            }
+        }
         #expect(await restarted.health().filterSubscribers == 0)
         #expect(await eventually { await restarted.health().filterSubscribers == 1 })
         #expect(await eventually { await client.health().activeFilterPeers == [restarted.peerID] })
@@ -89,19 +102,25 @@ import Testing
     @Test func relayBetweenServiceNodes() async throws {
         let network = InMemoryNetwork()
         let firstTransport = network.makeTransport("first")
-        let first = WakuNode(configuration: Self.configuration(.service, bootstrap: []), transport: firstTransport, seed: 6)
+        let first = WakuNode(
+            configuration: Self.configuration(.service, bootstrap: []), transport: firstTransport, seed: 6)
         let second = WakuNode(
             configuration: Self.configuration(.service, bootstrap: [firstTransport.address]),
             transport: network.makeTransport("second"), seed: 7)
         await first.start()
         await second.start()
-        defer { Task { await first.stop(); await second.stop() } }
+        defer {
+            Task {
+                await first.stop(); await second.stop()
+            }
+        }
         let shard = try AutoSharding.theWakuNetwork.shard(forContentTopic: topic).pubsubTopic
-        #expect(await eventually {
-            let one = await first.health().meshSizes[shard]
-            let two = await second.health().meshSizes[shard]
-            return one == 1 && two == 1
-        })
+        #expect(
+            await eventually {
+                let one = await first.health().meshSizes[shard]
+                let two = await second.health().meshSizes[shard]
+                return one == 1 && two == 1
+            })
         let atSecond = await second.subscribe(contentTopics: [topic])
         try await first.publish(contentTopic: topic, payload: [7, 7])
         #expect(await NimbusWakuTests.first(of: atSecond)?.payload == [7, 7])
@@ -113,14 +132,19 @@ import Testing
     @Test func metadataClusterMismatchDisconnects() async throws {
         let network = InMemoryNetwork()
         let serviceTransport = network.makeTransport("service")
-        let service = WakuNode(configuration: Self.configuration(.service, bootstrap: []), transport: serviceTransport, seed: 8)
+        let service = WakuNode(
+            configuration: Self.configuration(.service, bootstrap: []), transport: serviceTransport, seed: 8)
         var foreign = Self.configuration(.client, bootstrap: [serviceTransport.address])
         foreign.sharding = AutoSharding(cluster: 16, shardCount: 8)
         foreign.peerWaitTimeout = .milliseconds(300)
         let client = WakuNode(configuration: foreign, transport: network.makeTransport("foreign"), seed: 9)
         await service.start()
         await client.start()
-        defer { Task { await client.stop(); await service.stop() } }
+        defer {
+            Task {
+                await client.stop(); await service.stop()
+            }
+        }
         try await Task.sleep(for: .milliseconds(500))
         #expect(await client.health().peers.allSatisfy { !$0.metadataVerified })
         #expect(await eventually { await service.health().peers.isEmpty })

@@ -32,7 +32,8 @@ import Testing
         try await sender.publish(contentTopic: topic, payload: Array("over libp2p".utf8))
         let received = await first(of: messages)
         #expect(received?.payload == Array("over libp2p".utf8))
-        let history = try await receiver.history(contentTopics: [topic], timeRange: before...Date().addingTimeInterval(5))
+        let history = try await receiver.history(
+            contentTopics: [topic], timeRange: before...Date().addingTimeInterval(5))
         #expect(history.map(\.payload) == [Array("over libp2p".utf8)])
         let health = await sender.health()
         #expect(health.status == .healthy)
@@ -47,18 +48,20 @@ import Testing
         let firstHost = try await LoopbackHost.start()
         let secondHost = try await LoopbackHost.start()
         let first = WakuNode(
-            configuration: NodeInMemoryTests.configuration(.service, bootstrap: []), transport: firstHost.transport, seed: 14)
+            configuration: NodeInMemoryTests.configuration(.service, bootstrap: []), transport: firstHost.transport,
+            seed: 14)
         let second = WakuNode(
             configuration: NodeInMemoryTests.configuration(.service, bootstrap: [firstHost.address]),
             transport: secondHost.transport, seed: 15)
         await first.start()
         await second.start()
         let shard = try AutoSharding.theWakuNetwork.shard(forContentTopic: topic).pubsubTopic
-        #expect(await eventually {
-            let one = await first.health().meshSizes[shard]
-            let two = await second.health().meshSizes[shard]
-            return one == 1 && two == 1
-        })
+        #expect(
+            await eventually {
+                let one = await first.health().meshSizes[shard]
+                let two = await second.health().meshSizes[shard]
+                return one == 1 && two == 1
+            })
         let atFirst = await first.subscribe(contentTopics: [topic])
         let atSecond = await second.subscribe(contentTopics: [topic])
         try await first.publish(contentTopic: topic, payload: [1, 2, 3])
@@ -69,6 +72,30 @@ import Testing
         #expect(await iterator.next()?.payload == [1, 2, 3])
         #expect(await iterator.next()?.payload == [4, 5, 6])
 
+        await first.stop()
+        await second.stop()
+        await firstHost.host.shutdown()
+        await secondHost.host.shutdown()
+    }
+
+    /// Relay streams stay usable after idling longer than the host's read deadline (gossipsub streams are long-lived;
+    /// the adapter repeats timed-out reads on them).
+    @Test func relayStreamsSurviveIdleReadDeadlines() async throws {
+        let firstHost = try await LoopbackHost.start(readTimeout: .milliseconds(500))
+        let secondHost = try await LoopbackHost.start(readTimeout: .milliseconds(500))
+        var quiet = NodeInMemoryTests.configuration(.service, bootstrap: [])
+        quiet.relay.heartbeatInterval = .seconds(2)
+        let first = WakuNode(configuration: quiet, transport: firstHost.transport, seed: 16)
+        quiet.bootstrap = [firstHost.address]
+        let second = WakuNode(configuration: quiet, transport: secondHost.transport, seed: 17)
+        await first.start()
+        await second.start()
+        let shard = try AutoSharding.theWakuNetwork.shard(forContentTopic: topic).pubsubTopic
+        #expect(await eventually { await second.health().meshSizes[shard] == 1 })
+        let atSecond = await second.subscribe(contentTopics: [topic])
+        try await Task.sleep(for: .seconds(2))
+        try await first.publish(contentTopic: topic, payload: [8])
+        #expect(await NimbusWakuTests.first(of: atSecond)?.payload == [8])
         await first.stop()
         await second.stop()
         await firstHost.host.shutdown()

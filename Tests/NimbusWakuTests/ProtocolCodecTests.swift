@@ -9,11 +9,13 @@ import Testing
     @Test func lightPushV3() throws {
         let request = LightPushRequest(requestID: "r1", pubsubTopic: "/waku/2/rs/1/3", message: message)
         #expect(try LightPushRequest(decoding: request.encoded()) == request)
-        #expect(request.encoded() == RawProto.stringField(1, "r1") + RawProto.stringField(20, "/waku/2/rs/1/3")
-            + RawProto.bytesField(21, message.encoded()))
+        #expect(
+            request.encoded() == RawProto.stringField(1, "r1") + RawProto.stringField(20, "/waku/2/rs/1/3")
+                + RawProto.bytesField(21, message.encoded()))
         let autosharded = LightPushRequest(requestID: "r2", pubsubTopic: nil, message: message)
         #expect(try LightPushRequest(decoding: autosharded.encoded()) == autosharded)
-        let response = LightPushResponse(requestID: "r1", status: .noPeersToRelay, statusDescription: "x", relayPeerCount: 0)
+        let response = LightPushResponse(
+            requestID: "r1", status: .noPeersToRelay, statusDescription: "x", relayPeerCount: 0)
         #expect(try LightPushResponse(decoding: response.encoded()) == response)
         #expect(LightPushStatus(code: 421).description == "UNSUPPORTED_PUBSUB_TOPIC")
 
@@ -39,7 +41,8 @@ import Testing
         #expect(try LegacyPushRPC(decoding: response.encoded()) == response)
         #expect(throws: WakuCodecError.missingField("PushRequest.pubsub_topic")) {
             _ = try LegacyPushRPC(
-                decoding: RawProto.stringField(1, "q") + RawProto.bytesField(2, RawProto.bytesField(2, message.encoded())))
+                decoding: RawProto.stringField(1, "q")
+                    + RawProto.bytesField(2, RawProto.bytesField(2, message.encoded())))
         }
     }
 
@@ -55,8 +58,10 @@ import Testing
         let push = FilterMessagePush(message: message, pubsubTopic: "/waku/2/rs/1/2")
         #expect(try FilterMessagePush(decoding: push.encoded()) == push)
 
-        #expect(throws: WakuCodecError.invalidValue(
-            field: "FilterSubscribeRequest.filter_subscribe_type", reason: "unknown 4")) {
+        #expect(
+            throws: WakuCodecError.invalidValue(
+                field: "FilterSubscribeRequest.filter_subscribe_type", reason: "unknown 4")
+        ) {
             _ = try FilterSubscribeRequest(decoding: RawProto.stringField(1, "x") + RawProto.varintField(2, 4))
         }
         let tooMany = RawProto.stringField(1, "x") + (0...100).flatMap { RawProto.stringField(11, "/a/1/t\($0)/c") }
@@ -77,12 +82,18 @@ import Testing
         #expect(try StoreQueryRequest(decoding: byHash.encoded()) == byHash)
         let response = StoreQueryResponse(
             requestID: "s", statusCode: 200, statusDescription: "OK",
-            messages: [.init(messageHash: hashA, message: message, pubsubTopic: "/waku/2/rs/1/0"), .init(messageHash: hashA)],
+            messages: [
+                .init(messageHash: hashA, message: message, pubsubTopic: "/waku/2/rs/1/0"), .init(messageHash: hashA),
+            ],
             paginationCursor: hashA)
         #expect(try StoreQueryResponse(decoding: response.encoded()) == response)
 
-        #expect(throws: WakuCodecError.invalidValue(field: "StoreQueryRequest.pagination_cursor", reason: "31 bytes, not 32")) {
-            _ = try StoreQueryRequest(decoding: RawProto.stringField(1, "s") + RawProto.bytesField(51, [UInt8](repeating: 0, count: 31)))
+        #expect(
+            throws: WakuCodecError.invalidValue(
+                field: "StoreQueryRequest.pagination_cursor", reason: "31 bytes, not 32")
+        ) {
+            _ = try StoreQueryRequest(
+                decoding: RawProto.stringField(1, "s") + RawProto.bytesField(51, [UInt8](repeating: 0, count: 31)))
         }
         #expect(throws: WakuCodecError.missingField("StoreQueryResponse.status_code")) {
             _ = try StoreQueryResponse(decoding: RawProto.stringField(1, "s"))
@@ -90,9 +101,11 @@ import Testing
         let entryWithoutTopic = RawProto.bytesField(1, hashA.bytes) + RawProto.bytesField(2, message.encoded())
         #expect(throws: WakuCodecError.missingField("WakuMessageKeyValue.pubsub_topic")) {
             _ = try StoreQueryResponse(
-                decoding: RawProto.stringField(1, "s") + RawProto.varintField(10, 200) + RawProto.bytesField(20, entryWithoutTopic))
+                decoding: RawProto.stringField(1, "s") + RawProto.varintField(10, 200)
+                    + RawProto.bytesField(20, entryWithoutTopic))
         }
-        let page = RawProto.stringField(1, "s") + RawProto.varintField(10, 200)
+        let page =
+            RawProto.stringField(1, "s") + RawProto.varintField(10, 200)
             + (0...100).flatMap { _ in RawProto.bytesField(20, RawProto.bytesField(1, hashA.bytes)) }
         #expect(throws: WakuCodecError.tooMany(what: "StoreQueryResponse.messages", count: 101, limit: 100)) {
             _ = try StoreQueryResponse(decoding: page)
@@ -108,7 +121,9 @@ import Testing
         let packed2 = RawProto.varintField(1, 1) + RawProto.bytesField(2, [1, 2])
         #expect(try MetadataMessage(decoding: packed2) == MetadataMessage(clusterID: 1, shards: [1, 2]))
         #expect(try MetadataMessage(decoding: []) == MetadataMessage(clusterID: nil, shards: []))
-        #expect(throws: WakuCodecError.invalidValue(field: "WakuMetadata.shards", reason: "shard 1024 is not below 1024")) {
+        #expect(
+            throws: WakuCodecError.invalidValue(field: "WakuMetadata.shards", reason: "shard 1024 is not below 1024")
+        ) {
             _ = try MetadataMessage(decoding: RawProto.varintField(2, 1024))
         }
         #expect(throws: WakuCodecError.truncated("WakuMetadata.shards")) {
@@ -117,8 +132,10 @@ import Testing
 
         let policy = MetadataPolicy(clusterID: 1, shards: [0])
         #expect(policy.disconnectReason(for: MetadataMessage(clusterID: 1, shards: [])) == nil)
-        #expect(policy.disconnectReason(for: MetadataMessage(clusterID: 16, shards: [])) == "peer is in cluster 16, not 1")
-        #expect(policy.disconnectReason(for: MetadataMessage(clusterID: nil, shards: [])) == "peer reports no cluster id")
+        #expect(
+            policy.disconnectReason(for: MetadataMessage(clusterID: 16, shards: [])) == "peer is in cluster 16, not 1")
+        #expect(
+            policy.disconnectReason(for: MetadataMessage(clusterID: nil, shards: [])) == "peer reports no cluster id")
     }
 
     @Test func peerExchange() throws {
@@ -127,7 +144,9 @@ import Testing
         let response = PeerExchangeRPC.response(enrs: [[1, 2, 3], [4]])
         #expect(try PeerExchangeRPC(decoding: response.encoded()) == response)
         #expect(throws: WakuCodecError.tooLarge(what: "PeerInfo.enr", size: 301, limit: 300)) {
-            _ = try PeerExchangeRPC(decoding: RawProto.bytesField(2, RawProto.bytesField(1, RawProto.bytesField(1, [UInt8](repeating: 1, count: 301)))))
+            _ = try PeerExchangeRPC(
+                decoding: RawProto.bytesField(
+                    2, RawProto.bytesField(1, RawProto.bytesField(1, [UInt8](repeating: 1, count: 301)))))
         }
         #expect(throws: WakuCodecError.missingField("PeerInfo.enr")) {
             _ = try PeerExchangeRPC(decoding: RawProto.bytesField(2, RawProto.bytesField(1, [])))

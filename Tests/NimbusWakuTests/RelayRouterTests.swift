@@ -9,8 +9,10 @@ import Testing
     func peer(_ index: Int) -> WakuPeerID { WakuPeerID("peer-\(index < 10 ? "0" : "")\(index)") }
 
     func data(_ index: Int) -> [UInt8] {
-        WakuMessage(payload: [UInt8(index & 0xFF), UInt8(index >> 8)], contentTopic: "/app/1/t/proto", timestamp: Int64(index))
-            .encoded()
+        WakuMessage(
+            payload: [UInt8(index & 0xFF), UInt8(index >> 8)], contentTopic: "/app/1/t/proto", timestamp: Int64(index)
+        )
+        .encoded()
     }
 
     /// A router joined to `topic` with `count` peers, all subscribed to it.
@@ -19,7 +21,8 @@ import Testing
         _ = router.join(topic, now: t0)
         for index in 0..<count {
             _ = router.addPeer(peer(index), outbound: index % 2 == 0)
-            _ = router.receive(GossipRPC(subscriptions: [.init(subscribe: true, topic: topic)]), from: peer(index), now: t0)
+            _ = router.receive(
+                GossipRPC(subscriptions: [.init(subscribe: true, topic: topic)]), from: peer(index), now: t0)
         }
         return router
     }
@@ -51,7 +54,8 @@ import Testing
         #expect(refill.values.filter { $0.control?.graft == [topic] }.count == 3)
 
         // Grafts from 10 more peers push the mesh above D_high: the heartbeat prunes to D.
-        for index in 0..<20 where !router.meshPeers(topic).contains(peer(index)) && router.peerTopics[peer(index)] != nil {
+        for index in 0..<20
+        where !router.meshPeers(topic).contains(peer(index)) && router.peerTopics[peer(index)] != nil {
             _ = router.receive(GossipRPC(control: .init(graft: [topic])), from: peer(index), now: t0 + .seconds(2))
         }
         #expect(router.meshPeers(topic).count > 12)
@@ -66,11 +70,13 @@ import Testing
         var router = router(peers: 1)
         _ = router.heartbeat(now: t0)
         #expect(router.meshPeers(topic) == [peer(0)])
-        _ = router.receive(GossipRPC(control: .init(prune: [.init(topic: topic, backoffSeconds: 30)])), from: peer(0), now: t0)
+        _ = router.receive(
+            GossipRPC(control: .init(prune: [.init(topic: topic, backoffSeconds: 30)])), from: peer(0), now: t0)
         #expect(router.meshPeers(topic).isEmpty)
         _ = router.heartbeat(now: t0 + .seconds(10))
         #expect(router.meshPeers(topic).isEmpty)
-        let answer = sends(router.receive(GossipRPC(control: .init(graft: [topic])), from: peer(0), now: t0 + .seconds(11)))
+        let answer = sends(
+            router.receive(GossipRPC(control: .init(graft: [topic])), from: peer(0), now: t0 + .seconds(11)))
         #expect(answer[peer(0)]?.control?.prune.first?.topic == topic)
         #expect(router.meshPeers(topic).isEmpty)
         _ = router.heartbeat(now: t0 + .seconds(100))
@@ -126,7 +132,8 @@ import Testing
     @Test func validation() {
         var router = router(peers: 3)
         _ = router.heartbeat(now: t0)
-        let signed = GossipRPC.Message(from: [1], data: data(2), seqno: [0, 1], topics: [topic], signature: nil, key: nil)
+        let signed = GossipRPC.Message(
+            from: [1], data: data(2), seqno: [0, 1], topics: [topic], signature: nil, key: nil)
         let garbage = GossipRPC.Message(topic: topic, data: [0xFF, 0xFF])
         for message in [signed, garbage] {
             let actions = router.receive(GossipRPC(messages: [message]), from: peer(0), now: t0)
@@ -138,7 +145,8 @@ import Testing
             #expect(who == peer(0))
         }
         // A message on a topic not joined is ignored.
-        #expect(router.receive(GossipRPC(messages: [.init(topic: "/x", data: data(3))]), from: peer(0), now: t0).isEmpty)
+        #expect(
+            router.receive(GossipRPC(messages: [.init(topic: "/x", data: data(3))]), from: peer(0), now: t0).isEmpty)
     }
 
     /// Heartbeats advertise cached ids (IHAVE) to subscribed peers outside the mesh; IHAVE is answered with IWANT
@@ -153,7 +161,8 @@ import Testing
         let advertised = gossip.filter { $0.value.control?.ihave.isEmpty == false }
         #expect(!advertised.isEmpty)
         #expect(advertised.keys.allSatisfy { !mesh.contains($0) })
-        #expect(advertised.values.allSatisfy { $0.control?.ihave.first?.messageIDs.contains(published.messageID) == true })
+        #expect(
+            advertised.values.allSatisfy { $0.control?.ihave.first?.messageIDs.contains(published.messageID) == true })
 
         // IHAVE of one known and one unknown id: IWANT only the unknown.
         let unknown = SHA256.hash([9, 9])
@@ -179,7 +188,8 @@ import Testing
         var router = router(peers: 2, parameters: parameters)
         var answered = 0
         for index in 0..<5 {
-            let ihave = GossipRPC(control: .init(ihave: [.init(topic: topic, messageIDs: [SHA256.hash([UInt8(index)])])]))
+            let ihave = GossipRPC(
+                control: .init(ihave: [.init(topic: topic, messageIDs: [SHA256.hash([UInt8(index)])])]))
             if !router.receive(ihave, from: peer(0), now: t0).isEmpty { answered += 1 }
         }
         #expect(answered == 2)
@@ -195,8 +205,12 @@ import Testing
         let sent = sends(result.actions)
         #expect(sent.count == 9)
         #expect(sent.values.allSatisfy { $0.messages == [GossipRPC.Message(topic: topic, data: data(7))] })
-        #expect(throws: RelayRouter.PublishError.duplicate) { _ = try router.publish(topic: topic, data: data(7), now: t0) }
-        #expect(throws: RelayRouter.PublishError.self) { _ = try router.publish(topic: topic, data: [1, 2, 3], now: t0) }
+        #expect(throws: RelayRouter.PublishError.duplicate) {
+            _ = try router.publish(topic: topic, data: data(7), now: t0)
+        }
+        #expect(throws: RelayRouter.PublishError.self) {
+            _ = try router.publish(topic: topic, data: [1, 2, 3], now: t0)
+        }
     }
 
     /// Publishing to a topic not joined uses a fanout of D peers without flood publishing; it expires after the
@@ -207,7 +221,8 @@ import Testing
         var router = RelayRouter(parameters: parameters, generator: SplitMix64(seed: 3))
         for index in 0..<10 {
             _ = router.addPeer(peer(index), outbound: true)
-            _ = router.receive(GossipRPC(subscriptions: [.init(subscribe: true, topic: topic)]), from: peer(index), now: t0)
+            _ = router.receive(
+                GossipRPC(subscriptions: [.init(subscribe: true, topic: topic)]), from: peer(index), now: t0)
         }
         let result = try router.publish(topic: topic, data: data(1), now: t0)
         #expect(result.recipients == 6)

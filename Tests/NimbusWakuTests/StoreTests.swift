@@ -34,16 +34,18 @@ import Testing
                 var visited: [WakuMessageHash] = []
                 var pages = 0
                 repeat {
-                    let response = service.answer(StoreQueryRequest(
-                        requestID: "q", includeData: true, pubsubTopic: pubsub, contentTopics: ["/a/1/x/p"],
-                        paginationCursor: cursor, paginationForward: forward, paginationLimit: 10))
+                    let response = service.answer(
+                        StoreQueryRequest(
+                            requestID: "q", includeData: true, pubsubTopic: pubsub, contentTopics: ["/a/1/x/p"],
+                            paginationCursor: cursor, paginationForward: forward, paginationLimit: 10))
                     #expect(response.statusCode == 200)
                     visited += response.messages.map(\.messageHash)
                     cursor = response.paginationCursor
                     pages += 1
                 } while cursor != nil
                 #expect(pages == 5)
-                #expect(visited == (forward ? expected : expected.reversed()), "\(type(of: archive)) forward \(forward)")
+                #expect(
+                    visited == (forward ? expected : expected.reversed()), "\(type(of: archive)) forward \(forward)")
             }
         }
     }
@@ -52,18 +54,21 @@ import Testing
         for archive in try archives() {
             for entry in entries(10) { _ = try archive.insert(entry) }
             let service = StoreQueryService(archive: archive)
-            let ranged = service.answer(StoreQueryRequest(
-                requestID: "t", pubsubTopic: pubsub, contentTopics: ["/a/1/x/p"], timeStart: 1_001, timeEnd: 1_002))
+            let ranged = service.answer(
+                StoreQueryRequest(
+                    requestID: "t", pubsubTopic: pubsub, contentTopics: ["/a/1/x/p"], timeStart: 1_001, timeEnd: 1_002))
             #expect(ranged.messages.count == 4)
             let target = entries(10)[3].hash
             let byHash = service.answer(StoreQueryRequest(requestID: "h", includeData: false, messageHashes: [target]))
             #expect(byHash.messages == [StoreQueryResponse.Entry(messageHash: target)])
-            #expect(service.answer(StoreQueryRequest(requestID: "x", pubsubTopic: pubsub, messageHashes: [target]))
-                .statusCode == 400)
+            #expect(
+                service.answer(StoreQueryRequest(requestID: "x", pubsubTopic: pubsub, messageHashes: [target]))
+                    .statusCode == 400)
             #expect(service.answer(StoreQueryRequest(requestID: "x", contentTopics: ["/a/1/x/p"])).statusCode == 400)
             #expect(service.answer(StoreQueryRequest(requestID: "x", timeStart: 5, timeEnd: 4)).statusCode == 400)
             let unknownCursor = WakuMessageHash(bytes: [UInt8](repeating: 1, count: 32))!
-            #expect(service.answer(StoreQueryRequest(requestID: "x", paginationCursor: unknownCursor)).statusCode == 400)
+            #expect(
+                service.answer(StoreQueryRequest(requestID: "x", paginationCursor: unknownCursor)).statusCode == 400)
             // Page size defaults to 20 and is capped at 100.
             for entry in entries(150, start: 10) { _ = try archive.insert(entry) }
             #expect(service.answer(StoreQueryRequest(requestID: "d")).messages.count == 20)
@@ -103,8 +108,9 @@ import Testing
         let cursor = entries(1)[0].hash
         for _ in 0..<3 {
             guard let request = looping.nextRequest() else { break }
-            try looping.receive(StoreQueryResponse(
-                requestID: request.requestID, statusCode: 200, statusDescription: "OK", paginationCursor: cursor))
+            try looping.receive(
+                StoreQueryResponse(
+                    requestID: request.requestID, statusCode: 200, statusDescription: "OK", paginationCursor: cursor))
         }
         #expect(looping.isFinished && looping.isTruncated && looping.pages == 2)
 
@@ -115,7 +121,8 @@ import Testing
             try failing.receive(StoreQueryResponse(requestID: "other", statusCode: 200, statusDescription: ""))
         }
         #expect(throws: StoreHistoryPager.Failure.status(code: 503, description: "down")) {
-            try failing.receive(StoreQueryResponse(requestID: request.requestID, statusCode: 503, statusDescription: "down"))
+            try failing.receive(
+                StoreQueryResponse(requestID: request.requestID, statusCode: 503, statusDescription: "down"))
         }
     }
 
@@ -141,7 +148,8 @@ import Testing
         }
         let reopened = try SQLiteMessageArchive(path: path)
         #expect(try reopened.count() == 3)
-        #expect(try reopened.select(StoreCriteria(), after: nil, forward: true, limit: 10).map(\.message)
-            == entries(3).sorted { $0.sortKey < $1.sortKey }.map(\.message))
+        #expect(
+            try reopened.select(StoreCriteria(), after: nil, forward: true, limit: 10).map(\.message)
+                == entries(3).sorted { $0.sortKey < $1.sortKey }.map(\.message))
     }
 }

@@ -17,7 +17,8 @@ import Testing
 
     /// The encoding matches a hand-built one: fields in number order, timestamp zigzag, ephemeral as 1.
     @Test func canonicalEncoding() {
-        let expected = RawProto.bytesField(1, Array("hello".utf8)) + RawProto.stringField(2, "/nimbus/1/pairing/proto")
+        let expected =
+            RawProto.bytesField(1, Array("hello".utf8)) + RawProto.stringField(2, "/nimbus/1/pairing/proto")
             + RawProto.varintField(3, 1) + RawProto.varintField(10, RawProto.zigzag(1_700_000_000_123_456_789))
             + RawProto.bytesField(11, [1, 2, 3]) + RawProto.varintField(31, 1)
         #expect(sample.encoded() == expected)
@@ -25,7 +26,8 @@ import Testing
 
     /// A rate-limit proof and unknown fields are read past.
     @Test func skipsProofAndUnknownFields() throws {
-        let bytes = sample.encoded() + RawProto.bytesField(21, [9, 9, 9]) + RawProto.fixed32Field(99, 7)
+        let bytes =
+            sample.encoded() + RawProto.bytesField(21, [9, 9, 9]) + RawProto.fixed32Field(99, 7)
             + RawProto.varintField(100, 5)
         #expect(try WakuMessage(decoding: bytes) == sample)
     }
@@ -49,7 +51,8 @@ import Testing
     }
 
     @Test func refusesOversize() {
-        let big = WakuMessage(payload: [UInt8](repeating: 7, count: WakuMessage.maxEncodedSize), contentTopic: "/a/1/b/c")
+        let big = WakuMessage(
+            payload: [UInt8](repeating: 7, count: WakuMessage.maxEncodedSize), contentTopic: "/a/1/b/c")
         #expect(throws: WakuCodecError.tooLarge(what: "WakuMessage", size: big.encoded().count, limit: 153_600)) {
             _ = try WakuMessage(decoding: big.encoded())
         }
@@ -99,7 +102,8 @@ import Testing
         #expect(throws: WakuCodecError.invalidValue(field: "WakuMessage.content_topic", reason: "not UTF-8")) {
             _ = try WakuMessage(decoding: RawProto.bytesField(2, [0xC3, 0x28]))
         }
-        #expect(throws: WakuCodecError.invalidValue(field: "WakuMessage.ephemeral", reason: "bool is neither 0 nor 1")) {
+        #expect(throws: WakuCodecError.invalidValue(field: "WakuMessage.ephemeral", reason: "bool is neither 0 nor 1"))
+        {
             _ = try WakuMessage(decoding: topic + RawProto.varintField(31, 2))
         }
         #expect(throws: WakuCodecError.invalidValue(field: "WakuMessage.version", reason: "above 2^32 - 1")) {
@@ -108,9 +112,11 @@ import Testing
     }
 
     @Test func errorsReadClearly() {
-        #expect(WakuCodecError.missingField("WakuMessage.content_topic").description
-            == "required field WakuMessage.content_topic is missing")
-        #expect(WakuCodecError.tooLarge(what: "frame", size: 10, limit: 5).description
-            == "frame of 10 bytes exceeds the limit of 5")
+        #expect(
+            WakuCodecError.missingField("WakuMessage.content_topic").description
+                == "required field WakuMessage.content_topic is missing")
+        #expect(
+            WakuCodecError.tooLarge(what: "frame", size: 10, limit: 5).description
+                == "frame of 10 bytes exceeds the limit of 5")
     }
 }

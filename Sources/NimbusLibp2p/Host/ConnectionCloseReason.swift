@@ -37,7 +37,8 @@ enum ConnectionCloseReason: Sendable, CustomStringConvertible {
         case .transport(let error): "\(error)"
         case .muxer(let error): "\(error)"
         case .remoteClosed(let midMessage, let upgraded):
-            !upgraded ? "peer disconnected during the handshake"
+            !upgraded
+                ? "peer disconnected during the handshake"
                 : midMessage ? "peer disconnected mid-message" : "peer closed the connection"
         case .connectionLimit: "connection limit reached"
         case .goAway: "peer went away"

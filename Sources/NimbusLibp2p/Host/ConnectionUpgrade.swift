@@ -65,7 +65,8 @@ struct ConnectionUpgrade: Sendable {
     /// Starts the security negotiation.
     mutating func start() -> [Action] {
         guard case .idle = phase else { return [] }
-        var negotiation = isInitiator
+        var negotiation =
+            isInitiator
             ? MultistreamNegotiation(proposing: [NoiseHandshake.protocolID], maxMessageLength: maxNegotiationMessage)
             : MultistreamNegotiation(supporting: [NoiseHandshake.protocolID], maxMessageLength: maxNegotiationMessage)
         let actions = negotiation.start()
@@ -132,7 +133,8 @@ struct ConnectionUpgrade: Sendable {
                 return output + [.failed(.noise(error))]
             case .completed(var result):
                 let ids = muxers.map(\.protocolID)
-                var negotiation = isInitiator
+                var negotiation =
+                    isInitiator
                     ? MultistreamNegotiation(proposing: ids, maxMessageLength: maxNegotiationMessage)
                     : MultistreamNegotiation(supporting: ids, maxMessageLength: maxNegotiationMessage)
                 var muxerActions = negotiation.start()

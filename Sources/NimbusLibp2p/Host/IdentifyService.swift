@@ -33,7 +33,8 @@ extension Libp2pHost {
 
     static func decodeIdentify(_ bytes: [UInt8]) throws -> IdentifyMessage {
         if let prefix = try? Varint.decode(bytes), prefix.length + Int(prefix.value) == bytes.count,
-           let message = try? IdentifyMessage(protobuf: bytes[prefix.length...]) {
+            let message = try? IdentifyMessage(protobuf: bytes[prefix.length...])
+        {
             return message
         }
         do {

@@ -35,8 +35,10 @@ final class Libp2pConnection: @unchecked Sendable {
     private var goingAway = false
     private var needsFlush = false
 
-    init(id: UInt64, channel: any Channel, direction: ConnectionDirection, expectedPeer: PeerID?, host: Libp2pHost,
-         logger: Logger) {
+    init(
+        id: UInt64, channel: any Channel, direction: ConnectionDirection, expectedPeer: PeerID?, host: Libp2pHost,
+        logger: Logger
+    ) {
         self.id = id
         self.channel = channel
         self.direction = direction
@@ -167,18 +169,21 @@ final class Libp2pConnection: @unchecked Sendable {
         logger[metadataKey: "peer"] = "\(result.remotePeer)"
         switch result.muxer {
         case .yamux:
-            session = YamuxSession(configuration: .init(
-                isClient: direction == .outbound, maxStreams: configuration.maxStreamsPerConnection
-            ))
+            session = YamuxSession(
+                configuration: .init(
+                    isClient: direction == .outbound, maxStreams: configuration.maxStreamsPerConnection
+                ))
         case .mplex:
-            session = MplexSession(configuration: .init(
-                maxStreams: configuration.maxStreamsPerConnection, maxFrameLength: configuration.maxMplexFrameLength
-            ))
+            session = MplexSession(
+                configuration: .init(
+                    maxStreams: configuration.maxStreamsPerConnection, maxFrameLength: configuration.maxMplexFrameLength
+                ))
         }
         phase = .open
         logger.debug("connection upgraded", metadata: ["muxer": "\(result.muxer.rawValue)"])
         host.connectionUpgraded(
-            self, record: .init(peer: result.remotePeer, address: remoteAddress, muxer: result.muxer, direction: direction)
+            self,
+            record: .init(peer: result.remotePeer, address: remoteAddress, muxer: result.muxer, direction: direction)
         )
         upgraded.succeed(result.remotePeer)
         if !result.remainder.isEmpty, phase == .open { performMuxer(session!.receive(result.remainder)) }
@@ -207,9 +212,12 @@ final class Libp2pConnection: @unchecked Sendable {
                 stream.deliver(bytes)
                 if muxer == .mplex && stream.bufferedCount > configuration.maxStreamReceiveBuffer {
                     // Mplex has no flow control: a peer outrunning the reader loses the stream, not the host.
-                    logger.notice("resetting stream", metadata: [
-                        "stream": "\(streamID)", "reason": "receive buffer above \(configuration.maxStreamReceiveBuffer)",
-                    ])
+                    logger.notice(
+                        "resetting stream",
+                        metadata: [
+                            "stream": "\(streamID)",
+                            "reason": "receive buffer above \(configuration.maxStreamReceiveBuffer)",
+                        ])
                     resetOnLoop(streamID)
                 }
             case .remoteClosed(let streamID):
@@ -367,7 +375,8 @@ final class Libp2pConnection: @unchecked Sendable {
 extension Multiaddr {
     /// The `/ip4|ip6/<address>/tcp/<port>` of a socket address; nil for Unix sockets.
     init?(socketAddress: SocketAddress) {
-        guard let text = socketAddress.ipAddress, let port = socketAddress.port, let port16 = UInt16(exactly: port) else {
+        guard let text = socketAddress.ipAddress, let port = socketAddress.port, let port16 = UInt16(exactly: port)
+        else {
             return nil
         }
         if let ip4 = IPv4Address(text) {

@@ -55,7 +55,8 @@ public final class Libp2pHost: Sendable {
         var logger = logger
         logger[metadataKey: "local"] = "\(identity.peerID)"
         self.logger = logger
-        (events, eventContinuation) = AsyncStream.makeStream(of: ConnectionEvent.self, bufferingPolicy: .bufferingNewest(1024))
+        (events, eventContinuation) = AsyncStream.makeStream(
+            of: ConnectionEvent.self, bufferingPolicy: .bufferingNewest(1024))
         registerBuiltInProtocols()
     }
 
@@ -111,7 +112,8 @@ public final class Libp2pHost: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
-                initializeConnection(channel, direction: .inbound, expectedPeer: nil).map { _ in }
+                // A refused connection stays registered until its refusal handler has logged and closed it.
+                initializeConnection(channel, direction: .inbound, expectedPeer: nil).map { _ in }.recover { _ in }
             }
             .bind(host: host, port: Int(port))
             .get()
@@ -226,11 +228,13 @@ public final class Libp2pHost: Sendable {
             return state.nextConnectionID
         }
         guard let id else {
-            logger.notice("closing connection", metadata: [
-                "remote": "\(channel.remoteAddress.flatMap(Multiaddr.init(socketAddress:))?.description ?? "?")",
-                "reason": "\(ConnectionCloseReason.connectionLimit.description)",
-            ])
-            channel.close(promise: nil)
+            // Refused once active, when the peer's address is known for the log line.
+            let refusal = ConnectionRefusalHandler(logger: logger, reason: .connectionLimit)
+            do {
+                try channel.pipeline.syncOperations.addHandler(refusal)
+            } catch {
+                channel.close(promise: nil)
+            }
             return channel.eventLoop.makeFailedFuture(Libp2pError.connectionClosed("connection limit reached"))
         }
         let connection = Libp2pConnection(
@@ -241,6 +245,7 @@ public final class Libp2pHost: Sendable {
             try channel.pipeline.syncOperations.addHandler(Libp2pConnectionHandler(connection: connection))
         } catch {
             state.withLock { $0.connections[id] = nil }
+            channel.close(promise: nil)
             return channel.eventLoop.makeFailedFuture(error)
         }
         return channel.eventLoop.makeSucceededFuture(connection)

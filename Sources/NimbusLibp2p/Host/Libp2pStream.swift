@@ -40,8 +40,10 @@ public final class Libp2pStream: Sendable, CustomStringConvertible {
     private let defaultReadTimeout: Duration
     private let state = Mutex(State())
 
-    init(peer: PeerID, direction: ConnectionDirection, id: MuxedStreamID, connection: Libp2pConnection,
-         readTimeout: Duration) {
+    init(
+        peer: PeerID, direction: ConnectionDirection, id: MuxedStreamID, connection: Libp2pConnection,
+        readTimeout: Duration
+    ) {
         self.peer = peer
         self.direction = direction
         self.id = id

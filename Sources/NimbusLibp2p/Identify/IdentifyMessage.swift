@@ -1,5 +1,5 @@
 #if canImport(NimbusMultiformats)
-import NimbusMultiformats
+    import NimbusMultiformats
 #endif
 
 /// The identify message (libp2p/specs identify/README.md):

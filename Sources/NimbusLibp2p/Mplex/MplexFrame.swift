@@ -1,5 +1,5 @@
 #if canImport(NimbusMultiformats)
-import NimbusMultiformats
+    import NimbusMultiformats
 #endif
 
 /// One mplex message (libp2p/specs mplex/README.md, "Message format"): a varint header `streamID << 3 | flag`,

@@ -17,8 +17,10 @@ public struct MplexSession: StreamMuxerSession {
         public var maxSendFrameLength: Int
 
         /// Limits with defaults: 256 streams, 1 MiB frames in, 64 KiB frames out.
-        public init(maxStreams: Int = 256, maxFrameLength: Int = MplexFrame.maxPayloadLength,
-                    maxSendFrameLength: Int = 64 * 1024) {
+        public init(
+            maxStreams: Int = 256, maxFrameLength: Int = MplexFrame.maxPayloadLength,
+            maxSendFrameLength: Int = 64 * 1024
+        ) {
             self.maxStreams = maxStreams
             self.maxFrameLength = maxFrameLength
             self.maxSendFrameLength = maxSendFrameLength
@@ -73,7 +75,9 @@ public struct MplexSession: StreamMuxerSession {
         switch frame.flag {
         case .newStream:
             guard streams[id] == nil else { throw .invalidStreamID(frame.streamID) }
-            guard streams.count < configuration.maxStreams else { throw .tooManyStreams(limit: configuration.maxStreams) }
+            guard streams.count < configuration.maxStreams else {
+                throw .tooManyStreams(limit: configuration.maxStreams)
+            }
             streams[id] = StreamState()
             return [.streamOpened(id)]
         case .messageInitiator, .messageReceiver:

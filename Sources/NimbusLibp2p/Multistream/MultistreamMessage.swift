@@ -1,5 +1,5 @@
 #if canImport(NimbusMultiformats)
-import NimbusMultiformats
+    import NimbusMultiformats
 #endif
 
 /// The framing of multistream-select 1.0 (libp2p/specs connections/README.md, "Protocol Negotiation";

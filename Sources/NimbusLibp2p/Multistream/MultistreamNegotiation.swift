@@ -64,7 +64,9 @@ public struct MultistreamNegotiation: Sendable {
         state = role
         switch role {
         case .initiator(let proposals, _, _):
-            return [.send(MultistreamMessage.encode(MultistreamMessage.header) + MultistreamMessage.encode(proposals[0]))]
+            return [
+                .send(MultistreamMessage.encode(MultistreamMessage.header) + MultistreamMessage.encode(proposals[0]))
+            ]
         case .responder:
             return [.send(MultistreamMessage.encode(MultistreamMessage.header))]
         case .idle, .done:

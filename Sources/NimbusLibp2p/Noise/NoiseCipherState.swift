@@ -25,7 +25,8 @@ public struct NoiseCipherState: Sendable {
         let nonceBytes = try nextNonce()
         do {
             let box = try ChaChaPoly.seal(
-                plaintext, using: SymmetricKey(data: key), nonce: try ChaChaPoly.Nonce(data: nonceBytes), authenticating: associatedData
+                plaintext, using: SymmetricKey(data: key), nonce: try ChaChaPoly.Nonce(data: nonceBytes),
+                authenticating: associatedData
             )
             return Array(box.ciphertext) + Array(box.tag)
         } catch {

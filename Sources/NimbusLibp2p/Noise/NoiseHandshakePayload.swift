@@ -1,11 +1,13 @@
 #if canImport(NimbusMultiformats)
-import NimbusMultiformats
+    import NimbusMultiformats
 #endif
 
 /// The libp2p Noise handshake payload (libp2p/specs noise/README.md, "The libp2p Handshake Payload"):
 ///
 ///     message NoiseExtensions { repeated bytes webtransport_certhashes = 1; repeated string stream_muxers = 2; }
-///     message NoiseHandshakePayload { bytes identity_key = 1; bytes identity_sig = 2; NoiseExtensions extensions = 4; }
+///     message NoiseHandshakePayload {
+///         bytes identity_key = 1; bytes identity_sig = 2; NoiseExtensions extensions = 4;
+///     }
 ///
 /// `identity_key` is a `PublicKey` protobuf; `identity_sig` signs "noise-libp2p-static-key:" followed by the
 /// sender's Noise static key. Unknown fields (the retired `data` = 3, py-libp2p's early data) are skipped.

@@ -25,7 +25,7 @@ public struct IPv6Address: Hashable, Sendable, CustomStringConvertible {
             if Self.doubleColon(in: tail) != nil { return nil }
         }
         guard let headGroups = Self.groups(head, allowIPv4Tail: !compressed),
-              let tailGroups = Self.groups(tail, allowIPv4Tail: true)
+            let tailGroups = Self.groups(tail, allowIPv4Tail: true)
         else { return nil }
         let total = headGroups.count + tailGroups.count
         var groups: [UInt16]
@@ -67,7 +67,7 @@ public struct IPv6Address: Hashable, Sendable, CustomStringConvertible {
                 continue
             }
             guard (1...4).contains(part.count), let value = UInt16(part, radix: 16),
-                  part.utf8.allSatisfy({ $0 != UInt8(ascii: "+") && $0 != UInt8(ascii: "-") })
+                part.utf8.allSatisfy({ $0 != UInt8(ascii: "+") && $0 != UInt8(ascii: "-") })
             else { return nil }
             groups.append(value)
         }

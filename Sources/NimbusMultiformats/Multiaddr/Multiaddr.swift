@@ -4,9 +4,12 @@
 /// The binary form is a sequence of (varint code, value) pairs, values being fixed-size (ip4: 4 bytes, ip6: 16,
 /// tcp/udp: 2, big-endian), absent (ws, wss, p2p-circuit, quic-v1) or varint-length-prefixed (dns*, p2p).
 public struct Multiaddr: Hashable, Sendable, CustomStringConvertible {
-    /// The longest binary or text form accepted, far above any real address; it bounds what a peer can make
-    /// us allocate through identify or ENR fields.
+    /// The longest binary form accepted, far above any real address; it bounds what a peer can make us allocate
+    /// through identify or ENR fields. Text is held to the same binary limit once parsed.
     public static let maxLength = 1024
+    /// The longest text read before parsing: text takes up to about four times the bytes of the binary form
+    /// ("/ip4/255.255.255.255" for 5 bytes), so every address within `maxLength` has a text form within this.
+    public static let maxTextLength = 8 * maxLength
 
     /// The components, outermost first.
     public var components: [MultiaddrComponent]
@@ -18,7 +21,7 @@ public struct Multiaddr: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses the text form, e.g. `/dns4/example.com/tcp/443/wss`. A single trailing "/" is tolerated.
     public init(_ text: String) throws(MultiaddrError) {
-        guard text.utf8.count <= Self.maxLength else { throw .tooLong }
+        guard text.utf8.count <= Self.maxTextLength else { throw .tooLong }
         guard text.hasPrefix("/") else { throw .missingLeadingSlash }
         var parts = text.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         if parts.last == "" { parts = parts.dropLast() }
@@ -29,6 +32,7 @@ public struct Multiaddr: Hashable, Sendable, CustomStringConvertible {
             components.append(try Self.parseComponent(name: name, next: { iterator.next() }))
         }
         self.components = components
+        guard bytes.count <= Self.maxLength else { throw .tooLong }
     }
 
     /// Decodes the binary form; every byte must belong to a component.
@@ -173,7 +177,7 @@ public struct Multiaddr: Hashable, Sendable, CustomStringConvertible {
     /// DNS names are carried as text: refuse what cannot be a name (empty, "/", control bytes, over 255 bytes).
     private static func validateDNSName(_ name: String, protocol: String) throws(MultiaddrError) {
         guard !name.isEmpty, name.utf8.count <= 255,
-              name.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: "/") })
+            name.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: "/") })
         else { throw .invalidValue(protocol: `protocol`, reason: "not a DNS name") }
     }
 }

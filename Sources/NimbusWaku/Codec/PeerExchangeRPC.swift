@@ -46,7 +46,8 @@ public struct PeerExchangeRPC: Hashable, Sendable {
 
     /// A query for `numPeers` peers.
     public static func query(numPeers: UInt64) -> PeerExchangeRPC {
-        PeerExchangeRPC(numPeersRequested: numPeers, enrs: [], statusCode: nil, statusDescription: nil,
+        PeerExchangeRPC(
+            numPeersRequested: numPeers, enrs: [], statusCode: nil, statusDescription: nil,
             hasResponse: false)
     }
 

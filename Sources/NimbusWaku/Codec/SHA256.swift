@@ -47,7 +47,9 @@ public struct SHA256: Sendable {
             buffer.removeAll(keepingCapacity: true)
         }
         while buffer.count < 56 { buffer.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { buffer.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            buffer.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
         compress()
         buffer.removeAll()
         var digest: [UInt8] = []
@@ -76,7 +78,8 @@ public struct SHA256: Sendable {
         var schedule = [UInt32](repeating: 0, count: 64)
         for index in 0..<16 {
             let base = index * 4
-            schedule[index] = UInt32(buffer[base]) << 24 | UInt32(buffer[base + 1]) << 16
+            schedule[index] =
+                UInt32(buffer[base]) << 24 | UInt32(buffer[base + 1]) << 16
                 | UInt32(buffer[base + 2]) << 8 | UInt32(buffer[base + 3])
         }
         for index in 16..<64 {

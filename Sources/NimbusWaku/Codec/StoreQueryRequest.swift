@@ -10,7 +10,8 @@ public struct StoreQueryRequest: Hashable, Sendable {
     /// Limits of one query's lists.
     public static let maxMessageHashes = 100
     /// Topics and hashes at their limits, and the envelope.
-    public static let maxEncodedSize = maxContentTopics * (CodecLimits.contentTopic + 8) + maxMessageHashes * 40
+    public static let maxEncodedSize =
+        maxContentTopics * (CodecLimits.contentTopic + 8) + maxMessageHashes * 40
         + CodecLimits.pubsubTopic + 4096
 
     /// The request id, echoed in the response.

@@ -2,7 +2,8 @@
 /// next page.
 public struct StoreQueryResponse: Hashable, Sendable {
     /// One page at nwaku's 100-message limit of full-size messages, and the envelope.
-    public static let maxEncodedSize = Int(StoreQueryRequest.maxPageSize)
+    public static let maxEncodedSize =
+        Int(StoreQueryRequest.maxPageSize)
         * (WakuMessage.maxEncodedSize + CodecLimits.pubsubTopic + 64) + CodecLimits.envelopeOverhead
 
     /// 200: done.

@@ -93,7 +93,8 @@ public struct FilterClientSession: Sendable {
         var actions: [Action] = []
         for peer in connectedPeers() {
             if desired.isEmpty {
-                actions.append(request(FilterSubscribeRequest(requestID: nextRequestID(), kind: .unsubscribeAll), to: peer))
+                actions.append(
+                    request(FilterSubscribeRequest(requestID: nextRequestID(), kind: .unsubscribeAll), to: peer))
             } else {
                 actions += requests(.unsubscribe, pubsubTopic: pubsubTopic, contentTopics: removed.sorted(), to: peer)
             }
@@ -185,7 +186,8 @@ public struct FilterClientSession: Sendable {
             guard let state = used[peer], !desired.isEmpty else { continue }
             switch state.phase {
             case .active where state.lastRefresh + parameters.pingInterval <= now && state.outstanding.isEmpty:
-                actions.append(request(FilterSubscribeRequest(requestID: nextRequestID(), kind: .subscriberPing), to: peer))
+                actions.append(
+                    request(FilterSubscribeRequest(requestID: nextRequestID(), kind: .subscriberPing), to: peer))
             case .lost where state.retryAt <= now:
                 actions += resubscribe(peer, now: now)
             default:
@@ -229,7 +231,8 @@ public struct FilterClientSession: Sendable {
         _ kind: FilterSubscribeRequest.Kind, pubsubTopic: String, contentTopics: [String], to peer: WakuPeerID
     ) -> [Action] {
         stride(from: 0, to: contentTopics.count, by: FilterSubscribeRequest.maxContentTopics).map { start in
-            let chunk = Array(contentTopics[start..<min(start + FilterSubscribeRequest.maxContentTopics, contentTopics.count)])
+            let chunk = Array(
+                contentTopics[start..<min(start + FilterSubscribeRequest.maxContentTopics, contentTopics.count)])
             return request(
                 FilterSubscribeRequest(
                     requestID: nextRequestID(), kind: kind, pubsubTopic: pubsubTopic, contentTopics: chunk),

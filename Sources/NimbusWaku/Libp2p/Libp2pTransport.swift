@@ -70,7 +70,8 @@ public final class Libp2pTransport: WakuTransport {
     ) async {
         let indefinitely = protocolID == WakuProtocolID.relay
         host.setStreamHandler(protocolID) { stream in
-            await handler(WakuPeerID(stream.peer.description), Libp2pWakuStream(stream: stream, waitsIndefinitely: indefinitely))
+            await handler(
+                WakuPeerID(stream.peer.description), Libp2pWakuStream(stream: stream, waitsIndefinitely: indefinitely))
         }
     }
 
@@ -89,7 +90,8 @@ public final class Libp2pTransport: WakuTransport {
 
     /// Connection events from now on.
     public func connectionEvents() async -> AsyncStream<WakuConnectionEvent> {
-        let (stream, continuation) = AsyncStream<WakuConnectionEvent>.makeStream(bufferingPolicy: .bufferingNewest(1024))
+        let (stream, continuation) = AsyncStream<WakuConnectionEvent>.makeStream(
+            bufferingPolicy: .bufferingNewest(1024))
         state.withLock { $0.listeners.append(continuation) }
         return stream
     }
@@ -138,7 +140,8 @@ public final class Libp2pTransport: WakuTransport {
 
     /// Reports a connected peer once.
     private func announce(_ id: WakuPeerID) {
-        let (outbound, listeners) = state.withLock { state -> (Bool?, [AsyncStream<WakuConnectionEvent>.Continuation]) in
+        let (outbound, listeners) = state.withLock {
+            state -> (Bool?, [AsyncStream<WakuConnectionEvent>.Continuation]) in
             guard let connection = state.connections[id], state.announced.insert(id).inserted else { return (nil, []) }
             return (connection.outbound, state.listeners)
         }

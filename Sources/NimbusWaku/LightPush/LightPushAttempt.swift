@@ -68,9 +68,10 @@ public struct LightPushAttempt: Sendable {
     }
 
     /// The response (or the failure to get one) on the current stream.
-    public mutating func received(_ response: Result<[UInt8], LightPushTransportFailure>,
-        memory: LightPushVersionMemory) -> Step
-    {
+    public mutating func received(
+        _ response: Result<[UInt8], LightPushTransportFailure>,
+        memory: LightPushVersionMemory
+    ) -> Step {
         guard let (peer, protocolID) = current else { return .finished(.exhausted(lastFailure: lastFailure)) }
         let bytes: [UInt8]
         switch response {

@@ -9,8 +9,11 @@ public enum WakuNetworkDefaults {
 
     /// The sandbox fleet's TCP multiaddrs (Amsterdam, US Central, Hong Kong).
     public static let sandboxBootstrap = [
-        "/dns4/node-01.do-ams3.waku.sandbox.status.im/tcp/30303/p2p/16Uiu2HAmNaeL4p3WEYzC9mgXBmBWSgWjPHRvatZTXnp8Jgv3iKsb",
-        "/dns4/node-01.gc-us-central1-a.waku.sandbox.status.im/tcp/30303/p2p/16Uiu2HAmRv1iQ3NoMMcjbtRmKxPuYBbF9nLYz2SDv9MTN8WhGuUU",
-        "/dns4/node-01.ac-cn-hongkong-c.waku.sandbox.status.im/tcp/30303/p2p/16Uiu2HAmQYiojgZ8APsh9wqbWNyCstVhnp9gbeNrxSEQnLJchC92",
+        "/dns4/node-01.do-ams3.waku.sandbox.status.im/tcp/30303"
+            + "/p2p/16Uiu2HAmNaeL4p3WEYzC9mgXBmBWSgWjPHRvatZTXnp8Jgv3iKsb",
+        "/dns4/node-01.gc-us-central1-a.waku.sandbox.status.im/tcp/30303"
+            + "/p2p/16Uiu2HAmRv1iQ3NoMMcjbtRmKxPuYBbF9nLYz2SDv9MTN8WhGuUU",
+        "/dns4/node-01.ac-cn-hongkong-c.waku.sandbox.status.im/tcp/30303"
+            + "/p2p/16Uiu2HAmQYiojgZ8APsh9wqbWNyCstVhnp9gbeNrxSEQnLJchC92",
     ]
 }

@@ -65,14 +65,17 @@ extension WakuNode {
     public func history(contentTopics: [String], timeRange: ClosedRange<Date>?) async throws -> [WakuMessage] {
         guard running else { throw WakuNodeError.notRunning }
         var byShard: [String: [String]] = [:]
-        for contentTopic in contentTopics { byShard[try pubsubTopic(for: contentTopic), default: []].append(contentTopic) }
+        for contentTopic in contentTopics {
+            byShard[try pubsubTopic(for: contentTopic), default: []].append(contentTopic)
+        }
         let start = timeRange.map { Int64($0.lowerBound.timeIntervalSince1970 * 1_000_000_000) }
         let end = timeRange.map { Int64($0.upperBound.timeIntervalSince1970 * 1_000_000_000) }
         var results: [StoreHistoryPager.Result] = []
         for (topic, topics) in byShard.sorted(by: { $0.key < $1.key }) {
             for chunk in stride(from: 0, to: topics.count, by: StoreQueryRequest.maxContentTopics) {
                 let part = topics[chunk..<min(chunk + StoreQueryRequest.maxContentTopics, topics.count)]
-                let criteria = StoreCriteria(pubsubTopic: topic, contentTopics: Set(part), timeStart: start, timeEnd: end)
+                let criteria = StoreCriteria(
+                    pubsubTopic: topic, contentTopics: Set(part), timeStart: start, timeEnd: end)
                 results += try await queryHistory(criteria)
             }
         }

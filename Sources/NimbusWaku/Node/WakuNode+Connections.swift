@@ -94,7 +94,8 @@ extension WakuNode {
                 defer { Task { await stream.close() } }
                 try await stream.writeFrame(policy.localMessage.encoded())
                 await stream.closeWrite()
-                return try MetadataMessage(decoding: try await stream.readFrame(maxSize: MetadataMessage.maxEncodedSize))
+                return try MetadataMessage(
+                    decoding: try await stream.readFrame(maxSize: MetadataMessage.maxEncodedSize))
             }
             if let reason = policy.disconnectReason(for: remote) {
                 logger.info("disconnecting peer: metadata", metadata: ["peer": "\(peer)", "reason": "\(reason)"])
@@ -115,7 +116,8 @@ extension WakuNode {
     func serveMetadata(peer: WakuPeerID, stream: any WakuStream) async {
         defer { Task { await stream.close() } }
         do {
-            let remote = try MetadataMessage(decoding: try await stream.readFrame(maxSize: MetadataMessage.maxEncodedSize))
+            let remote = try MetadataMessage(
+                decoding: try await stream.readFrame(maxSize: MetadataMessage.maxEncodedSize))
             try await stream.writeFrame(metadataPolicy.localMessage.encoded())
             await stream.closeWrite()
             if let reason = metadataPolicy.disconnectReason(for: remote) {
@@ -146,7 +148,8 @@ extension WakuNode {
                 defer { Task { await stream.close() } }
                 try await stream.writeFrame(PeerExchangeRPC.query(numPeers: 20).encoded())
                 await stream.closeWrite()
-                return try PeerExchangeRPC(decoding: try await stream.readFrame(maxSize: PeerExchangeRPC.maxEncodedSize))
+                return try PeerExchangeRPC(
+                    decoding: try await stream.readFrame(maxSize: PeerExchangeRPC.maxEncodedSize))
             }
             let wanted: WakuCapabilities = configuration.mode == .service ? [.relay] : [.lightpush, .filter, .store]
             let candidates = rpc.enrs.compactMap {
@@ -154,7 +157,8 @@ extension WakuNode {
             }
             planner.learn(candidates.flatMap { candidate in candidate.addresses.map { ($0, candidate.peer) } })
             logger.debug(
-                "peer exchange", metadata: ["peer": "\(peer)", "enrs": "\(rpc.enrs.count)", "usable": "\(candidates.count)"])
+                "peer exchange",
+                metadata: ["peer": "\(peer)", "enrs": "\(rpc.enrs.count)", "usable": "\(candidates.count)"])
         } catch {
             logger.debug("peer exchange failed", metadata: ["peer": "\(peer)", "reason": "\(error)"])
         }

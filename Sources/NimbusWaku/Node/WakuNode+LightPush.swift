@@ -26,7 +26,8 @@ extension WakuNode {
                 }
             case .exchange(_, let request):
                 guard let current = stream else {
-                    step = attempt.received(.failure(LightPushTransportFailure(reason: "no stream")), memory: lightPushVersions)
+                    step = attempt.received(
+                        .failure(LightPushTransportFailure(reason: "no stream")), memory: lightPushVersions)
                     continue
                 }
                 let result: Result<[UInt8], LightPushTransportFailure>
@@ -46,7 +47,9 @@ extension WakuNode {
             case .finished(let outcome):
                 switch outcome {
                 case .delivered(let peer, let count):
-                    logger.debug("lightpush delivered", metadata: ["peer": "\(peer)", "relayPeers": "\(count.map(String.init) ?? "?")"])
+                    logger.debug(
+                        "lightpush delivered",
+                        metadata: ["peer": "\(peer)", "relayPeers": "\(count.map(String.init) ?? "?")"])
                     return
                 case .rejected(_, let status, let description):
                     throw WakuNodeError.publishRejected(status: status, description: description)
@@ -90,13 +93,15 @@ extension WakuNode {
                     throw WakuCodecError.missingField("PushRPC.request")
                 }
                 let response = relayForLightPush(
-                    LightPushRequest(requestID: rpc.requestID, pubsubTopic: request.pubsubTopic, message: request.message))
+                    LightPushRequest(
+                        requestID: rpc.requestID, pubsubTopic: request.pubsubTopic, message: request.message))
                 reply = LegacyPushRPC(
                     requestID: rpc.requestID,
                     response: LegacyPushRPC.Response(
                         isSuccess: response.status.isSuccess, info: response.statusDescription))
             } catch {
-                reply = LegacyPushRPC(requestID: "N/A", response: LegacyPushRPC.Response(isSuccess: false, info: "\(error)"))
+                reply = LegacyPushRPC(
+                    requestID: "N/A", response: LegacyPushRPC.Response(isSuccess: false, info: "\(error)"))
             }
             try await stream.writeFrame(reply.encoded())
             await stream.closeWrite()
@@ -127,7 +132,8 @@ extension WakuNode {
                 switch error {
                 case .duplicate:
                     return LightPushResponse(
-                        requestID: request.requestID, status: .invalidMessage, statusDescription: "message already seen")
+                        requestID: request.requestID, status: .invalidMessage, statusDescription: "message already seen"
+                    )
                 case .invalidMessage(let reason):
                     return LightPushResponse(
                         requestID: request.requestID, status: .invalidMessage, statusDescription: reason)

@@ -28,7 +28,8 @@ extension WakuNode {
                 do {
                     rpc = try GossipRPC(decoding: frame)
                 } catch {
-                    logger.info("invalid relay RPC; closing the stream", metadata: ["peer": "\(peer)", "reason": "\(error)"])
+                    logger.info(
+                        "invalid relay RPC; closing the stream", metadata: ["peer": "\(peer)", "reason": "\(error)"])
                     break
                 }
                 receiveRelay(rpc, from: peer)
@@ -81,7 +82,12 @@ extension WakuNode {
         }
         if configuration.mode == .service {
             for peer in filterRegistry.subscribers(pubsubTopic: pubsubTopic, contentTopic: message.contentTopic) {
-                spawn { await $0.pushFilter(message, pubsubTopic: pubsubTopic, to: peer) }
+                // One push at a time per subscriber, so that a client sees messages in the order they arrived.
+                let previous = filterPushes[peer]
+                filterPushes[peer] = Task { [weak self] in
+                    await previous?.value
+                    await self?.pushFilter(message, pubsubTopic: pubsubTopic, to: peer)
+                }
             }
         }
         deliverLocally(message, pubsubTopic: pubsubTopic)

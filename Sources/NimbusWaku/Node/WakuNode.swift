@@ -32,6 +32,8 @@ public actor WakuNode {
     var tasks: [Task<Void, Never>] = []
     var running = false
     var lastStorePrune: Duration?
+    /// The last filter push queued per subscriber (pushes to one subscriber run in order).
+    var filterPushes: [WakuPeerID: Task<Void, Never>] = [:]
 
     struct LocalSubscriber {
         let contentTopics: Set<String>
@@ -79,26 +81,30 @@ public actor WakuNode {
         running = true
         await registerHandlers()
         let events = await transport.connectionEvents()
-        tasks.append(Task { [weak self] in
-            for await event in events {
-                guard let self else { return }
-                await self.handle(event)
-            }
-        })
+        tasks.append(
+            Task { [weak self] in
+                for await event in events {
+                    guard let self else { return }
+                    await self.handle(event)
+                }
+            })
         if configuration.mode == .service {
             for shard in configuration.shards { perform(relay.join(shard.pubsubTopic, now: now())) }
         }
         let interval = configuration.relay.heartbeatInterval
-        tasks.append(Task { [weak self] in
-            while !Task.isCancelled {
-                guard let self else { return }
-                await self.heartbeat()
-                try? await Task.sleep(for: interval)
-            }
-        })
+        tasks.append(
+            Task { [weak self] in
+                while !Task.isCancelled {
+                    guard let self else { return }
+                    await self.heartbeat()
+                    try? await Task.sleep(for: interval)
+                }
+            })
         logger.info(
             "waku node started",
-            metadata: ["peer": "\(peerID)", "mode": "\(configuration.mode)", "bootstrap": "\(configuration.bootstrap.count)"])
+            metadata: [
+                "peer": "\(peerID)", "mode": "\(configuration.mode)", "bootstrap": "\(configuration.bootstrap.count)",
+            ])
     }
 
     /// Stops the periodic work, closes relay streams and ends every subscription stream.
@@ -120,7 +126,10 @@ public actor WakuNode {
         let now = now()
         if configuration.mode == .service {
             perform(relay.heartbeat(now: now))
-            for peer in filterRegistry.expire(now: now) { logger.debug("filter subscriber expired", metadata: ["peer": "\(peer)"]) }
+            for peer in filterRegistry.expire(now: now) {
+                logger.debug("filter subscriber expired", metadata: ["peer": "\(peer)"])
+            }
+            filterPushes = filterPushes.filter { filterRegistry.peers.contains($0.key) }
             pruneStoreIfDue(now: now)
         } else {
             performFilter(filterClient.tick(now: now))
@@ -148,7 +157,8 @@ public actor WakuNode {
     /// A snapshot of connections, services and shards.
     public func health() -> WakuHealth {
         let wanted = [
-            WakuProtocolID.relay, WakuProtocolID.lightPush, WakuProtocolID.lightPushLegacy, WakuProtocolID.filterSubscribe,
+            WakuProtocolID.relay, WakuProtocolID.lightPush, WakuProtocolID.lightPushLegacy,
+            WakuProtocolID.filterSubscribe,
             WakuProtocolID.store, WakuProtocolID.peerExchange, WakuProtocolID.metadata,
         ]
         let peers = connected.keys.sorted().map { peer in
@@ -163,7 +173,8 @@ public actor WakuNode {
             status = relaySenders.isEmpty ? .degraded : .healthy
         } else {
             let needed = [WakuProtocolID.filterSubscribe, WakuProtocolID.store]
-            let hasPush = !peersServing(WakuProtocolID.lightPush).isEmpty || !peersServing(WakuProtocolID.lightPushLegacy).isEmpty
+            let hasPush =
+                !peersServing(WakuProtocolID.lightPush).isEmpty || !peersServing(WakuProtocolID.lightPushLegacy).isEmpty
             status = hasPush && needed.allSatisfy { !peersServing($0).isEmpty } ? .healthy : .degraded
         }
         var meshSizes: [String: Int] = [:]

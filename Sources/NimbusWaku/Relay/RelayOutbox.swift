@@ -3,7 +3,8 @@ struct RelayOutbox {
     private var rpcs: [WakuPeerID: GossipRPC] = [:]
 
     mutating func subscribe(_ peer: WakuPeerID, topic: String, _ subscribe: Bool) {
-        rpcs[peer, default: GossipRPC()].subscriptions.append(GossipRPC.Subscription(subscribe: subscribe, topic: topic))
+        rpcs[peer, default: GossipRPC()].subscriptions.append(
+            GossipRPC.Subscription(subscribe: subscribe, topic: topic))
     }
 
     mutating func message(_ peer: WakuPeerID, _ message: GossipRPC.Message) {
@@ -15,7 +16,9 @@ struct RelayOutbox {
     }
 
     mutating func prune(_ peer: WakuPeerID, topic: String, backoff: Duration) {
-        update(peer) { $0.prune.append(GossipRPC.Prune(topic: topic, backoffSeconds: UInt64(backoff.components.seconds))) }
+        update(peer) {
+            $0.prune.append(GossipRPC.Prune(topic: topic, backoffSeconds: UInt64(backoff.components.seconds)))
+        }
     }
 
     mutating func ihave(_ peer: WakuPeerID, topic: String, _ ids: [[UInt8]]) {

@@ -273,7 +273,8 @@ public struct RelayRouter: Sendable {
         peers[peer] = state
     }
 
-    private mutating func handleGraft(_ topic: String, from peer: WakuPeerID, now: Duration, outbox: inout RelayOutbox) {
+    private mutating func handleGraft(_ topic: String, from peer: WakuPeerID, now: Duration, outbox: inout RelayOutbox)
+    {
         guard joinedTopics.contains(topic) else {
             // gossipsub v1.0: a GRAFT for a topic not joined is answered with a PRUNE.
             outbox.prune(peer, topic: topic, backoff: parameters.pruneBackoff)
@@ -335,7 +336,9 @@ public struct RelayRouter: Sendable {
         }
         if members.count > parameters.meshDegreeHigh {
             // Keep outbound peers first (v1.1 keeps D_out of them, a defence against inbound-only eclipses).
-            let ordered = shuffled(Array(members)).sorted { (peers[$0]?.outbound ?? false) && !(peers[$1]?.outbound ?? false) }
+            let ordered = shuffled(Array(members)).sorted {
+                (peers[$0]?.outbound ?? false) && !(peers[$1]?.outbound ?? false)
+            }
             for peer in ordered.dropFirst(parameters.meshDegree) {
                 members.remove(peer)
                 outbox.prune(peer, topic: topic, backoff: parameters.pruneBackoff)

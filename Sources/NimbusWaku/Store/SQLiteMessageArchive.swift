@@ -73,7 +73,8 @@ public final class SQLiteMessageArchive: MessageArchive {
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
         if !criteria.messageHashes.isEmpty {
-            conditions.append("hash IN (\(Array(repeating: "?", count: criteria.messageHashes.count).joined(separator: ",")))")
+            conditions.append(
+                "hash IN (\(Array(repeating: "?", count: criteria.messageHashes.count).joined(separator: ",")))")
             arguments += criteria.messageHashes.sorted().map { Data($0.bytes) }
         } else {
             if let topic = criteria.pubsubTopic {
@@ -81,8 +82,8 @@ public final class SQLiteMessageArchive: MessageArchive {
                 arguments.append(topic)
             }
             if !criteria.contentTopics.isEmpty {
-                conditions.append(
-                    "content_topic IN (\(Array(repeating: "?", count: criteria.contentTopics.count).joined(separator: ",")))")
+                let placeholders = Array(repeating: "?", count: criteria.contentTopics.count).joined(separator: ",")
+                conditions.append("content_topic IN (\(placeholders))")
                 arguments += criteria.contentTopics.sorted()
             }
             if let start = criteria.timeStart {

@@ -16,7 +16,8 @@ public struct StoreQueryService: Sendable {
         func failure(_ code: UInt32, _ description: String) -> StoreQueryResponse {
             StoreQueryResponse(requestID: request.requestID, statusCode: code, statusDescription: description)
         }
-        let hasContentFilter = request.pubsubTopic != nil || !request.contentTopics.isEmpty
+        let hasContentFilter =
+            request.pubsubTopic != nil || !request.contentTopics.isEmpty
             || request.timeStart != nil || request.timeEnd != nil
         if !request.messageHashes.isEmpty && hasContentFilter {
             return failure(400, "a query selects either by message hashes or by content filter, not both")
@@ -27,7 +28,8 @@ public struct StoreQueryService: Sendable {
         if let start = request.timeStart, let end = request.timeEnd, start > end {
             return failure(400, "time_start is after time_end")
         }
-        let limit = Int(min(request.paginationLimit ?? StoreQueryRequest.defaultPageSize, StoreQueryRequest.maxPageSize))
+        let limit = Int(
+            min(request.paginationLimit ?? StoreQueryRequest.defaultPageSize, StoreQueryRequest.maxPageSize))
         let criteria = StoreCriteria(
             pubsubTopic: request.pubsubTopic, contentTopics: Set(request.contentTopics), timeStart: request.timeStart,
             timeEnd: request.timeEnd, messageHashes: Set(request.messageHashes))
@@ -44,7 +46,8 @@ public struct StoreQueryService: Sendable {
             let cursor = rows.count > page.count ? page.last?.hash : nil
             let entries = page.map { row in
                 request.includeData
-                    ? StoreQueryResponse.Entry(messageHash: row.hash, message: row.message, pubsubTopic: row.pubsubTopic)
+                    ? StoreQueryResponse.Entry(
+                        messageHash: row.hash, message: row.message, pubsubTopic: row.pubsubTopic)
                     : StoreQueryResponse.Entry(messageHash: row.hash)
             }
             return StoreQueryResponse(

@@ -6,7 +6,9 @@ enum RequestID {
         var bytes: [UInt8] = []
         for _ in 0..<2 {
             let word = generator.next()
-            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+            for shift in stride(from: 56, through: 0, by: -8) {
+                bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
+            }
         }
         return HexCoding.encode(bytes)
     }

@@ -11,7 +11,9 @@ public protocol WakuTransport: Sendable {
 
     /// Opens a stream to a connected peer, proposing `protocols` in order (multistream-select); returns the stream
     /// and the protocol agreed on.
-    func openStream(to peer: WakuPeerID, protocols: [String]) async throws -> (stream: any WakuStream, protocolID: String)
+    func openStream(to peer: WakuPeerID, protocols: [String]) async throws -> (
+        stream: any WakuStream, protocolID: String
+    )
 
     /// Serves `protocolID`: `handler` gets each inbound stream for it.
     func setHandler(

@@ -39,10 +39,11 @@ final class LogCapture: Sendable {
         func log(event: LogEvent) {
             var merged = metadata
             for (key, value) in event.metadata ?? [:] { merged[key] = value }
-            capture.append(Record(
-                level: event.level, message: event.message.description,
-                metadata: merged.mapValues { "\($0)" }
-            ))
+            capture.append(
+                Record(
+                    level: event.level, message: event.message.description,
+                    metadata: merged.mapValues { "\($0)" }
+                ))
         }
     }
 }

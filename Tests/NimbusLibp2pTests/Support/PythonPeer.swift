@@ -35,10 +35,13 @@ final class PythonPeer: Sendable {
     /// Starts the peer with an identity key type ("ed25519", "secp256k1") and one muxer ("yamux", "mplex").
     init(key: String, muxer: String) throws {
         let interpreter = Self.interpreter
-        try #require(FileManager.default.isExecutableFile(atPath: interpreter), "\(interpreter): \(Self.setUpInstructions)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: interpreter), "\(interpreter): \(Self.setUpInstructions)")
         process = Process()
         process.executableURL = URL(fileURLWithPath: interpreter)
-        process.arguments = ["-u", TestFiles.interop.appendingPathComponent("peer.py").path, "--key", key, "--muxer", muxer]
+        process.arguments = [
+            "-u", TestFiles.interop.appendingPathComponent("peer.py").path, "--key", key, "--muxer", muxer,
+        ]
         input = Pipe()
         let output = Pipe()
         errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("nimbus-peer-\(UUID().uuidString).log")

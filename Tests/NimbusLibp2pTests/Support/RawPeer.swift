@@ -20,26 +20,41 @@ final class RawPeer: Sendable {
     }
 
     let channel: any Channel
-    /// The local TCP port, as the listener logs it in `remote`.
-    let localPort: Int
     private let collector: Collector
 
-    private init(channel: any Channel, collector: Collector) {
+    private init(channel: any Channel, collector: Collector, localPort: Int) {
         self.channel = channel
         self.collector = collector
-        localPort = channel.localAddress?.port ?? -1
+        self.localPort = localPort
     }
 
     static func connect(to address: Multiaddr) async throws -> RawPeer {
         let (host, port) = try Libp2pHost.tcpTarget(address)
-        let collector = Collector()
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
+        var lastError: (any Error)?
+        for _ in 0..<20 {
+            let localPort = Int.random(in: 20_000...60_000)
+            let collector = Collector()
+            do {
+                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .bind(to: try SocketAddress(ipAddress: "127.0.0.1", port: localPort))
+                    .channelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(collector)
+                        }
+                    }
+                    .connect(host: host, port: port).get()
+                return RawPeer(channel: channel, collector: collector, localPort: localPort)
+            } catch {
+                lastError = error
             }
-            .connect(host: host, port: port).get()
-        return RawPeer(channel: channel, collector: collector)
+        }
+        throw lastError!
     }
+
+    /// The local TCP port, as the listener logs it in `remote`. Chosen before connecting: a listener that
+    /// refuses at once can close the channel before `connect` returns, and a closed channel has no address.
+    let localPort: Int
 
     var isOpen: Bool { channel.isActive }
 
@@ -70,7 +85,9 @@ final class RawPeer: Sendable {
     }
 
     /// Runs an honest dialer upgrade (multistream, Noise, muxer) and returns its outcome.
-    func upgrade(identity: IdentityKey = .generateEd25519(), muxers: [MuxerKind]) async throws -> ConnectionUpgrade.Upgraded {
+    func upgrade(identity: IdentityKey = .generateEd25519(), muxers: [MuxerKind]) async throws
+        -> ConnectionUpgrade.Upgraded
+    {
         var upgrade = try ConnectionUpgrade(
             isInitiator: true, identity: identity, expectedPeer: nil, muxers: muxers, maxHandshakeMessageLength: 8192
         )

@@ -113,6 +113,7 @@ enum InMemoryError: Error {
 /// A `WakuTransport` on an `InMemoryNetwork`.
 final class InMemoryTransport: WakuTransport {
     private struct State {
+        var dialled: [String] = []
         var handlers: [String: @Sendable (WakuPeerID, any WakuStream) async -> Void] = [:]
         var connections: Set<WakuPeerID> = []
         var listeners: [AsyncStream<WakuConnectionEvent>.Continuation] = []
@@ -130,7 +131,11 @@ final class InMemoryTransport: WakuTransport {
     /// This transport's address.
     var address: String { "/memory/\(localPeer)" }
 
+    /// Every address dialled, in order.
+    var dialled: [String] { state.withLock { $0.dialled } }
+
     func dial(_ address: String) async throws -> WakuPeerID {
+        state.withLock { $0.dialled.append(address) }
         let name = String(address.dropFirst("/memory/".count))
         guard address.hasPrefix("/memory/"), let remote = network?.transport(WakuPeerID(name)) else {
             throw InMemoryError.unknownPeer(address)
@@ -141,7 +146,9 @@ final class InMemoryTransport: WakuTransport {
         return remote.localPeer
     }
 
-    func openStream(to peer: WakuPeerID, protocols: [String]) async throws -> (stream: any WakuStream, protocolID: String) {
+    func openStream(to peer: WakuPeerID, protocols: [String]) async throws -> (
+        stream: any WakuStream, protocolID: String
+    ) {
         guard state.withLock({ $0.connections.contains(peer) }), let remote = network?.transport(peer) else {
             throw InMemoryError.notConnected
         }
@@ -154,7 +161,9 @@ final class InMemoryTransport: WakuTransport {
         return (mine, protocolID)
     }
 
-    func setHandler(for protocolID: String, _ handler: @escaping @Sendable (WakuPeerID, any WakuStream) async -> Void) async {
+    func setHandler(for protocolID: String, _ handler: @escaping @Sendable (WakuPeerID, any WakuStream) async -> Void)
+        async
+    {
         state.withLock { $0.handlers[protocolID] = handler }
     }
 

@@ -9,8 +9,10 @@ struct LoopbackHost {
     /// `/ip4/127.0.0.1/tcp/<port>/p2p/<id>`.
     let address: String
 
-    static func start() async throws -> LoopbackHost {
-        let host = Libp2pHost(identity: .generateSecp256k1())
+    static func start(readTimeout: Duration? = nil) async throws -> LoopbackHost {
+        var configuration = Libp2pConfiguration()
+        if let readTimeout { configuration.readTimeout = readTimeout }
+        let host = Libp2pHost(identity: .generateSecp256k1(), configuration: configuration)
         let bound = try await host.listen(on: try Multiaddr("/ip4/127.0.0.1/tcp/0"))
         return LoopbackHost(host: host, transport: Libp2pTransport(host: host), address: "\(bound)/p2p/\(host.peerID)")
     }
