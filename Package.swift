@@ -65,6 +65,31 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(name: "NimbusBLS", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+        .target(
+            name: "NimbusKeys",
+            dependencies: [
+                "NimbusBLS",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: Development and test tools (not packaged)
+        .target(
+            name: "NimbusBeaconSim",
+            dependencies: [
+                "NimbusKeys", "NimbusBLS",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "nimbus-beacon-sim", dependencies: ["NimbusBeaconSim"], swiftSettings: strict),
+
         // MARK: Pure modules (no syscalls, no clock, no sockets)
         .target(name: "NimbusIPC", swiftSettings: strict),
         .target(name: "NimbusSupervisorCore", dependencies: ["NimbusIPC"], swiftSettings: strict),
@@ -181,6 +206,23 @@ let package = Package(
         .testTarget(name: "NimbusMonitoringTests", dependencies: ["NimbusMonitoring"]),
         .testTarget(name: "NimbusSecureMemoryTests", dependencies: ["NimbusSecureMemory"]),
         .testTarget(name: "NimbusMultiformatsTests", dependencies: ["NimbusMultiformats"]),
+        .testTarget(
+            name: "NimbusBLSTests",
+            dependencies: ["NimbusBLS", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Oracles"]
+        ),
+        .testTarget(
+            name: "NimbusKeysTests",
+            dependencies: [
+                "NimbusKeys", "NimbusBLS",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            exclude: ["Oracles"]
+        ),
+        .testTarget(
+            name: "NimbusBeaconSimTests", dependencies: ["NimbusBeaconSim", "nimbus-beacon-sim"], exclude: ["Oracles"]
+        ),
         .testTarget(
             name: "NimbusLibp2pTests",
             dependencies: [

@@ -231,8 +231,119 @@ struct Fp: Sendable {
         return Fp(t0, t1, t2, t3, t4, t5).reducedOnce()
     }
 
+    /// self^2 by separated operand scanning: the 15 cross products are computed once and doubled, which saves
+    /// 15 of the 36 word multiplications of `*`; then six Montgomery reduction steps. Branch-free like `*`.
     @inline(__always)
-    func squared() -> Fp { self * self }
+    func squared() -> Fp {
+        // Off-diagonal products a_i a_j (i < j), each needed twice: summed once into r1...r10, then doubled.
+        var r0: UInt64 = 0, r1: UInt64 = 0, r2: UInt64 = 0, r3: UInt64 = 0, r4: UInt64 = 0, r5: UInt64 = 0
+        var r6: UInt64 = 0, r7: UInt64 = 0, r8: UInt64 = 0, r9: UInt64 = 0, r10: UInt64 = 0, r11: UInt64 = 0
+        var carry: UInt64 = 0
+        carry = 0
+        (carry, r1) = mac(r1, l0, l1, carry)
+        (carry, r2) = mac(r2, l0, l2, carry)
+        (carry, r3) = mac(r3, l0, l3, carry)
+        (carry, r4) = mac(r4, l0, l4, carry)
+        (carry, r5) = mac(r5, l0, l5, carry)
+        r6 = carry
+        carry = 0
+        (carry, r3) = mac(r3, l1, l2, carry)
+        (carry, r4) = mac(r4, l1, l3, carry)
+        (carry, r5) = mac(r5, l1, l4, carry)
+        (carry, r6) = mac(r6, l1, l5, carry)
+        r7 = carry
+        carry = 0
+        (carry, r5) = mac(r5, l2, l3, carry)
+        (carry, r6) = mac(r6, l2, l4, carry)
+        (carry, r7) = mac(r7, l2, l5, carry)
+        r8 = carry
+        carry = 0
+        (carry, r7) = mac(r7, l3, l4, carry)
+        (carry, r8) = mac(r8, l3, l5, carry)
+        r9 = carry
+        carry = 0
+        (carry, r9) = mac(r9, l4, l5, carry)
+        r10 = carry
+        // Double: shift the 12-word value left by one bit.
+        r11 = r10 >> 63
+        r10 = (r10 << 1) | (r9 >> 63)
+        r9 = (r9 << 1) | (r8 >> 63)
+        r8 = (r8 << 1) | (r7 >> 63)
+        r7 = (r7 << 1) | (r6 >> 63)
+        r6 = (r6 << 1) | (r5 >> 63)
+        r5 = (r5 << 1) | (r4 >> 63)
+        r4 = (r4 << 1) | (r3 >> 63)
+        r3 = (r3 << 1) | (r2 >> 63)
+        r2 = (r2 << 1) | (r1 >> 63)
+        r1 = r1 << 1
+        // Add the squares a_i^2 on the diagonal.
+        carry = 0
+        var high: UInt64 = 0
+        (high, r0) = mac(r0, l0, l0, carry)
+        (r1, carry) = addWithCarry(r1, high, 0)
+        (high, r2) = mac(r2, l1, l1, carry)
+        (r3, carry) = addWithCarry(r3, high, 0)
+        (high, r4) = mac(r4, l2, l2, carry)
+        (r5, carry) = addWithCarry(r5, high, 0)
+        (high, r6) = mac(r6, l3, l3, carry)
+        (r7, carry) = addWithCarry(r7, high, 0)
+        (high, r8) = mac(r8, l4, l4, carry)
+        (r9, carry) = addWithCarry(r9, high, 0)
+        (high, r10) = mac(r10, l5, l5, carry)
+        (r11, carry) = addWithCarry(r11, high, 0)
+        // Montgomery reduction, one word per step; `extra` is the carry out of word i + 6.
+        var extra: UInt64 = 0
+        var m: UInt64 = 0
+        m = r0 &* 0x89f3fffcfffcfffd
+        carry = mac(r0, m, 0xb9feffffffffaaab, 0).hi
+        (carry, r1) = mac(r1, m, 0x1eabfffeb153ffff, carry)
+        (carry, r2) = mac(r2, m, 0x6730d2a0f6b0f624, carry)
+        (carry, r3) = mac(r3, m, 0x64774b84f38512bf, carry)
+        (carry, r4) = mac(r4, m, 0x4b1ba7b6434bacd7, carry)
+        (carry, r5) = mac(r5, m, 0x1a0111ea397fe69a, carry)
+        (r6, extra) = addWithCarry(r6, carry, extra)
+        m = r1 &* 0x89f3fffcfffcfffd
+        carry = mac(r1, m, 0xb9feffffffffaaab, 0).hi
+        (carry, r2) = mac(r2, m, 0x1eabfffeb153ffff, carry)
+        (carry, r3) = mac(r3, m, 0x6730d2a0f6b0f624, carry)
+        (carry, r4) = mac(r4, m, 0x64774b84f38512bf, carry)
+        (carry, r5) = mac(r5, m, 0x4b1ba7b6434bacd7, carry)
+        (carry, r6) = mac(r6, m, 0x1a0111ea397fe69a, carry)
+        (r7, extra) = addWithCarry(r7, carry, extra)
+        m = r2 &* 0x89f3fffcfffcfffd
+        carry = mac(r2, m, 0xb9feffffffffaaab, 0).hi
+        (carry, r3) = mac(r3, m, 0x1eabfffeb153ffff, carry)
+        (carry, r4) = mac(r4, m, 0x6730d2a0f6b0f624, carry)
+        (carry, r5) = mac(r5, m, 0x64774b84f38512bf, carry)
+        (carry, r6) = mac(r6, m, 0x4b1ba7b6434bacd7, carry)
+        (carry, r7) = mac(r7, m, 0x1a0111ea397fe69a, carry)
+        (r8, extra) = addWithCarry(r8, carry, extra)
+        m = r3 &* 0x89f3fffcfffcfffd
+        carry = mac(r3, m, 0xb9feffffffffaaab, 0).hi
+        (carry, r4) = mac(r4, m, 0x1eabfffeb153ffff, carry)
+        (carry, r5) = mac(r5, m, 0x6730d2a0f6b0f624, carry)
+        (carry, r6) = mac(r6, m, 0x64774b84f38512bf, carry)
+        (carry, r7) = mac(r7, m, 0x4b1ba7b6434bacd7, carry)
+        (carry, r8) = mac(r8, m, 0x1a0111ea397fe69a, carry)
+        (r9, extra) = addWithCarry(r9, carry, extra)
+        m = r4 &* 0x89f3fffcfffcfffd
+        carry = mac(r4, m, 0xb9feffffffffaaab, 0).hi
+        (carry, r5) = mac(r5, m, 0x1eabfffeb153ffff, carry)
+        (carry, r6) = mac(r6, m, 0x6730d2a0f6b0f624, carry)
+        (carry, r7) = mac(r7, m, 0x64774b84f38512bf, carry)
+        (carry, r8) = mac(r8, m, 0x4b1ba7b6434bacd7, carry)
+        (carry, r9) = mac(r9, m, 0x1a0111ea397fe69a, carry)
+        (r10, extra) = addWithCarry(r10, carry, extra)
+        m = r5 &* 0x89f3fffcfffcfffd
+        carry = mac(r5, m, 0xb9feffffffffaaab, 0).hi
+        (carry, r6) = mac(r6, m, 0x1eabfffeb153ffff, carry)
+        (carry, r7) = mac(r7, m, 0x6730d2a0f6b0f624, carry)
+        (carry, r8) = mac(r8, m, 0x64774b84f38512bf, carry)
+        (carry, r9) = mac(r9, m, 0x4b1ba7b6434bacd7, carry)
+        (carry, r10) = mac(r10, m, 0x1a0111ea397fe69a, carry)
+        (r11, extra) = addWithCarry(r11, carry, extra)
+        return Fp(r6, r7, r8, r9, r10, r11).reducedOnce()
+    }
 
     /// self^(2^n).
     func squared(times n: Int) -> Fp {

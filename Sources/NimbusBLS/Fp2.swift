@@ -110,25 +110,28 @@ struct Fp2: Sendable, Equatable {
         c0.sgn0 || (c0.isZero && c1.sgn0)
     }
 
-    /// (p - 3) / 4 and (p - 1) / 2, the exponents of the square root below.
-    static let sqrtExponentA = ((Fp.modulusNatural - Natural(3)) / Natural(4)).words
-    static let sqrtExponentB = ((Fp.modulusNatural - Natural(1)) / Natural(2)).words
-
-    /// A square root, or nil when there is none. This is the p = 3 mod 4 method of Adj and Rodriguez-Henriquez
-    /// ("Square root computation over even extension fields", 2014, algorithm 9): a^((p-3)/4) gives a candidate up
-    /// to a fourth root of unity, fixed with u or with (1 + alpha)^((p-1)/2). The result is checked by squaring.
-    /// Variable time: public data only (decompression and hashing).
+    /// A square root, or nil when there is none, by the "complex" method for p = 3 mod 4 (Scott, "Implementing
+    /// cryptographic pairings", 2007, section 4.2): a = c0 + c1 u is a square iff its norm n = c0^2 + c1^2 is a
+    /// square in F_p; then with s = sqrt(n), one of (c0 + s)/2 and (c0 - s)/2 (their product -c1^2/4 is a
+    /// non-square) is a non-zero square t, and sqrt(a) = sqrt(t) + c1 / (2 sqrt(t)) u. Three or four
+    /// exponentiations in F_p. Variable time: public data only (decompression and hashing).
     func sqrt() -> Fp2? {
-        if isZero { return .zero }
-        let a1 = pow(Fp2.sqrtExponentA)
-        let alpha = a1.squared() * self
-        let x0 = a1 * self
-        let candidate: Fp2
-        if alpha == -Fp2.one {
-            candidate = Fp2(-x0.c1, x0.c0)  // u * x0
-        } else {
-            candidate = (alpha + .one).pow(Fp2.sqrtExponentB) * x0
+        if c1.isZero {
+            // A base-field element: its root is in F_p, or u times the root of -c0 (u^2 = -1).
+            if let root = c0.sqrt() { return Fp2(root, .zero) }
+            guard let root = (-c0).sqrt() else { return nil }
+            return Fp2(.zero, root)
         }
+        guard let s = norm.sqrt() else { return nil }
+        var x0: Fp? = nil
+        for t in [(c0 + s).halved(), (c0 - s).halved()] where !t.isZero {
+            if let root = t.sqrt() {
+                x0 = root
+                break
+            }
+        }
+        guard let x0 else { return nil }
+        let candidate = Fp2(x0, c1 * x0.doubled().inverse())
         return candidate.squared() == self ? candidate : nil
     }
 }

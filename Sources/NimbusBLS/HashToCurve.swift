@@ -34,18 +34,17 @@ enum HashToG2 {
     static let isoB = Fp2(Fp(1012), Fp(1012))
     /// Z = -(2 + u): the non-square the RFC fixes for this suite (it meets the criteria of section 6.6.2).
     static let sswuZ = -Fp2(Fp(2), Fp(1))
+    /// -B'/A' and B'/(Z A'), the x1 of step 2 without its (1 + tv1) factor, and of the exceptional step 3.
+    static let minusBOverA = -isoB * isoA.inverse()
+    static let exceptionalX = isoB * (sswuZ * isoA).inverse()
 
     /// The simplified SWU map of RFC 9380 section 6.6.2 (the straight-line description), onto E2'.
     static func simplifiedSWU(_ u: Fp2) -> (x: Fp2, y: Fp2) {
         let a = isoA, b = isoB, z = sswuZ
         let zu2 = z * u.squared()
         let denominator = zu2.squared() + zu2  // Z^2 u^4 + Z u^2
-        let x1: Fp2
-        if denominator.isZero {
-            x1 = b * (z * a).inverse()  // exceptional case, step 3
-        } else {
-            x1 = -b * a.inverse() * (Fp2.one + denominator.inverse())
-        }
+        // Step 3's exceptional case, else step 2.
+        let x1 = denominator.isZero ? exceptionalX : minusBOverA * (Fp2.one + denominator.inverse())
         let gx1 = (x1.squared() + a) * x1 + b
         var x = x1
         var y: Fp2

@@ -54,16 +54,23 @@ public struct SecretKey: Sendable {
         }
         let length = 48
         var salt = Array("BLS-SIG-KEYGEN-SALT-".utf8)
+        // IKM || I2OSP(0, 1) is a copy of the secret: it is wiped with the other intermediates.
+        var input = ikm + [0]
+        defer { input.withUnsafeMutableBytes { secureZero($0.baseAddress!, count: $0.count) } }
         while true {
             salt = HashBackend.sha256(salt)
-            var prk = HashBackend.hkdfExtract(salt: salt, inputKeyMaterial: ikm + [0])
+            var prk = HashBackend.hkdfExtract(salt: salt, inputKeyMaterial: input)
             var okm = HashBackend.hkdfExpand(
                 pseudoRandomKey: prk, info: keyInfo + [UInt8(length >> 8), UInt8(length & 0xff)], length: length
             )
-            let scalar = Scalar(reducingBigEndian: okm)
+            var scalar = Scalar(reducingBigEndian: okm)
             prk.withUnsafeMutableBytes { secureZero($0.baseAddress!, count: $0.count) }
             okm.withUnsafeMutableBytes { secureZero($0.baseAddress!, count: $0.count) }
-            if scalar.isValidSecretMask != 0 { return SecretKey(scalar: scalar) }
+            // Zero has probability about 2^-255; the branch reveals only that.
+            if scalar.isValidSecretMask != 0 {
+                defer { withUnsafeMutablePointer(to: &scalar) { secureZero(UnsafeMutableRawPointer($0), count: 32) } }
+                return SecretKey(scalar: scalar)
+            }
         }
     }
 

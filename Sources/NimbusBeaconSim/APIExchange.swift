@@ -12,8 +12,10 @@ public struct APIRequest: Sendable {
     public var body: [UInt8]
 
     /// A request.
-    public init(method: String, path: String, query: [(name: String, value: String)] = [],
-                headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    public init(
+        method: String, path: String, query: [(name: String, value: String)] = [],
+        headers: [(name: String, value: String)] = [], body: [UInt8] = []
+    ) {
         self.method = method
         self.path = path
         self.query = query
@@ -24,10 +26,12 @@ public struct APIRequest: Sendable {
     /// A request from a request target ("/a/b?x=1&y=2"), decoding the query.
     public init(method: String, target: String, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        let query = parts.count > 1 ? parts[1].split(separator: "&").map { pair -> (name: String, value: String) in
-            let halves = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (Self.percentDecode(halves[0]), halves.count > 1 ? Self.percentDecode(halves[1]) : "")
-        } : []
+        let query =
+            parts.count > 1
+            ? parts[1].split(separator: "&").map { pair -> (name: String, value: String) in
+                let halves = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (Self.percentDecode(halves[0]), halves.count > 1 ? Self.percentDecode(halves[1]) : "")
+            } : []
         self.init(method: method, path: String(parts[0]), query: query, headers: headers, body: body)
     }
 
@@ -48,8 +52,9 @@ public struct APIRequest: Sendable {
         while index < utf8.endIndex {
             let byte = utf8[index]
             if byte == UInt8(ascii: "%"), let high = utf8.index(index, offsetBy: 1, limitedBy: utf8.endIndex),
-               let low = utf8.index(index, offsetBy: 2, limitedBy: utf8.endIndex), low < utf8.endIndex,
-               let value = UInt8(String(decoding: [utf8[high], utf8[low]], as: UTF8.self), radix: 16) {
+                let low = utf8.index(index, offsetBy: 2, limitedBy: utf8.endIndex), low < utf8.endIndex,
+                let value = UInt8(String(decoding: [utf8[high], utf8[low]], as: UTF8.self), radix: 16)
+            {
                 bytes.append(value)
                 index = utf8.index(index, offsetBy: 3)
             } else {
@@ -63,8 +68,11 @@ public struct APIRequest: Sendable {
 
 /// An HTTP response from an API handler.
 public struct APIResponse: Sendable, Equatable {
+    /// HTTP status code.
     public var status: Int
+    /// `Content-Type`, nil for an empty body.
     public var contentType: String?
+    /// The body bytes.
     public var body: [UInt8]
 
     /// A response.

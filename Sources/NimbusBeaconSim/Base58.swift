@@ -17,7 +17,8 @@ enum Base58 {
             }
         }
         let zeros = bytes.prefix { $0 == 0 }.count
-        return String(decoding: Array(repeating: alphabet[0], count: zeros) + digits.reversed().map { alphabet[Int($0)] },
-                      as: UTF8.self)
+        return String(
+            decoding: Array(repeating: alphabet[0], count: zeros) + digits.reversed().map { alphabet[Int($0)] },
+            as: UTF8.self)
     }
 }

@@ -47,7 +47,9 @@ public struct BeaconAPI: Sendable {
 
     // MARK: node
 
-    private func node(_ name: String, request: APIRequest, simulation: BeaconSimulation, status: NodeStatus)
+    private func node(
+        _ name: String, request: APIRequest, simulation: BeaconSimulation, status: NodeStatus
+    )
         -> APIResponse?
     {
         switch name {
@@ -61,24 +63,45 @@ public struct BeaconAPI: Sendable {
             }
             return .empty(status.isSyncing ? 206 : 200)
         case "syncing":
-            return .json(200, .object([("data", .object([
-                ("head_slot", .uint(status.headSlot)),
-                ("sync_distance", .uint(status.syncDistance)),
-                ("is_syncing", .bool(status.isSyncing)),
-                ("is_optimistic", .bool(status.isOptimistic)),
-                ("el_offline", .bool(status.elOffline)),
-            ]))]))
+            return .json(
+                200,
+                .object([
+                    (
+                        "data",
+                        .object([
+                            ("head_slot", .uint(status.headSlot)),
+                            ("sync_distance", .uint(status.syncDistance)),
+                            ("is_syncing", .bool(status.isSyncing)),
+                            ("is_optimistic", .bool(status.isOptimistic)),
+                            ("el_offline", .bool(status.elOffline)),
+                        ])
+                    )
+                ]))
         case "version":
-            return .json(200, .object([("data", .object([
-                ("version", .string(simulation.configuration.version.agent)),
-            ]))]))
+            return .json(
+                200,
+                .object([
+                    (
+                        "data",
+                        .object([
+                            ("version", .string(simulation.configuration.version.agent))
+                        ])
+                    )
+                ]))
         case "identity":
             return .json(200, .object([("data", identity(simulation))]))
         case "peer_count":
-            return .json(200, .object([("data", .object([
-                ("disconnected", .uint(0)), ("connecting", .uint(0)),
-                ("connected", .uint(UInt64(status.peers))), ("disconnecting", .uint(0)),
-            ]))]))
+            return .json(
+                200,
+                .object([
+                    (
+                        "data",
+                        .object([
+                            ("disconnected", .uint(0)), ("connecting", .uint(0)),
+                            ("connected", .uint(UInt64(status.peers))), ("disconnecting", .uint(0)),
+                        ])
+                    )
+                ]))
         case "peers":
             let states = request.queryValues("state")
             let directions = request.queryValues("direction")
@@ -86,10 +109,12 @@ public struct BeaconAPI: Sendable {
                 (states.isEmpty || states.contains("connected"))
                     && (directions.isEmpty || directions.contains(peer.direction))
             }
-            return .json(200, .object([
-                ("data", .array(peers.map(\.json))),
-                ("meta", .object([("count", .number(Double(peers.count)))])),
-            ]))
+            return .json(
+                200,
+                .object([
+                    ("data", .array(peers.map(\.json))),
+                    ("meta", .object([("count", .number(Double(peers.count)))])),
+                ]))
         default:
             return nil
         }
@@ -106,13 +131,14 @@ public struct BeaconAPI: Sendable {
         let octets = hash.bytes(count: 4, "peer-address", "\(number)")
         let direction = number % 3 == 0 ? "inbound" : "outbound"
         let address = "/ip4/\(octets[0] % 223 + 1).\(octets[1]).\(octets[2]).\(octets[3])/tcp/9000"
-        return Peer(json: .object([
-            ("peer_id", .string(id)),
-            ("enr", .null),
-            ("last_seen_p2p_address", .string(address)),
-            ("state", .string("connected")),
-            ("direction", .string(direction)),
-        ]), direction: direction)
+        return Peer(
+            json: .object([
+                ("peer_id", .string(id)),
+                ("enr", .null),
+                ("last_seen_p2p_address", .string(address)),
+                ("state", .string("connected")),
+                ("direction", .string(direction)),
+            ]), direction: direction)
     }
 
     private func identity(_ simulation: BeaconSimulation) -> JSONValue {
@@ -124,11 +150,14 @@ public struct BeaconAPI: Sendable {
             ("enr", .string(enr)),
             ("p2p_addresses", .array([.string("/ip4/127.0.0.1/tcp/\(tcpPort)/p2p/\(peerID)")])),
             ("discovery_addresses", .array([.string("/ip4/127.0.0.1/udp/\(udpPort)/p2p/\(peerID)")])),
-            ("metadata", .object([
-                ("seq_number", .uint(1)),
-                ("attnets", .string("0x0000000000000000")),
-                ("syncnets", .string("0x00")),
-            ])),
+            (
+                "metadata",
+                .object([
+                    ("seq_number", .uint(1)),
+                    ("attnets", .string("0x0000000000000000")),
+                    ("syncnets", .string("0x00")),
+                ])
+            ),
         ])
     }
 
@@ -136,11 +165,18 @@ public struct BeaconAPI: Sendable {
 
     private func genesis(_ simulation: BeaconSimulation) -> APIResponse {
         let network = simulation.configuration.network
-        return .json(200, .object([("data", .object([
-            ("genesis_time", .uint(UInt64(simulation.configuration.clock.genesisTime))),
-            ("genesis_validators_root", .string(network.genesisValidatorsRoot)),
-            ("genesis_fork_version", .string(network.genesisForkVersion)),
-        ]))]))
+        return .json(
+            200,
+            .object([
+                (
+                    "data",
+                    .object([
+                        ("genesis_time", .uint(UInt64(simulation.configuration.clock.genesisTime))),
+                        ("genesis_validators_root", .string(network.genesisValidatorsRoot)),
+                        ("genesis_fork_version", .string(network.genesisForkVersion)),
+                    ])
+                )
+            ]))
     }
 
     /// The slot a state id names, or an error response.
@@ -153,11 +189,14 @@ public struct BeaconAPI: Sendable {
         case "justified": return .success(clock.firstSlot(of: status.justifiedEpoch))
         default:
             if let slot = UInt64(id) {
-                return slot <= status.headSlot ? .success(slot) : .failure(ErrorBox(.beaconError(404, "State not found")))
+                return slot <= status.headSlot
+                    ? .success(slot) : .failure(ErrorBox(.beaconError(404, "State not found")))
             }
             if id.hasPrefix("0x"), Hex.bytes(id)?.count == 32 {
-                let known = [status.headSlot, clock.firstSlot(of: status.finalizedEpoch),
-                             clock.firstSlot(of: status.justifiedEpoch), 0]
+                let known = [
+                    status.headSlot, clock.firstSlot(of: status.finalizedEpoch),
+                    clock.firstSlot(of: status.justifiedEpoch), 0,
+                ]
                 if let slot = known.first(where: { simulation.stateRoot(slot: $0) == id.lowercased() }) {
                     return .success(slot)
                 }
@@ -167,9 +206,14 @@ public struct BeaconAPI: Sendable {
         }
     }
 
-    private struct ErrorBox: Error { var response: APIResponse; init(_ r: APIResponse) { response = r } }
+    private struct ErrorBox: Error {
+        var response: APIResponse
+        init(_ r: APIResponse) { response = r }
+    }
 
-    private func states(_ route: [String], request: APIRequest, simulation: BeaconSimulation, status: NodeStatus)
+    private func states(
+        _ route: [String], request: APIRequest, simulation: BeaconSimulation, status: NodeStatus
+    )
         -> APIResponse?
     {
         let slot: UInt64
@@ -180,9 +224,12 @@ public struct BeaconAPI: Sendable {
         let clock = simulation.configuration.clock
         let finalized = slot <= clock.firstSlot(of: status.finalizedEpoch)
         let envelope: (JSONValue) -> APIResponse = { data in
-            .json(200, .object([
-                ("execution_optimistic", .bool(status.isOptimistic)), ("finalized", .bool(finalized)), ("data", data),
-            ]))
+            .json(
+                200,
+                .object([
+                    ("execution_optimistic", .bool(status.isOptimistic)), ("finalized", .bool(finalized)),
+                    ("data", data),
+                ]))
         }
         switch (route[3], route.count) {
         case ("finality_checkpoints", 4):
@@ -191,21 +238,31 @@ public struct BeaconAPI: Sendable {
             let current = epoch >= 1 ? epoch - 1 : 0
             let previous = current >= 1 ? current - 1 : 0
             let checkpoint: (UInt64) -> JSONValue = { epoch in
-                .object([("epoch", .uint(epoch)), ("root", .string(
-                    epoch == 0 ? "0x" + String(repeating: "0", count: 64)
-                        : simulation.blockRoot(slot: clock.firstSlot(of: epoch))))])
+                .object([
+                    ("epoch", .uint(epoch)),
+                    (
+                        "root",
+                        .string(
+                            epoch == 0
+                                ? "0x" + String(repeating: "0", count: 64)
+                                : simulation.blockRoot(slot: clock.firstSlot(of: epoch)))
+                    ),
+                ])
             }
-            return envelope(.object([
-                ("previous_justified", checkpoint(previous)), ("current_justified", checkpoint(current)),
-                ("finalized", checkpoint(finalizedEpoch)),
-            ]))
+            return envelope(
+                .object([
+                    ("previous_justified", checkpoint(previous)), ("current_justified", checkpoint(current)),
+                    ("finalized", checkpoint(finalizedEpoch)),
+                ]))
         case ("validators", 4):
             let ids = request.queryValues("id")
             if ids.count > 64 { return .beaconError(414, "Too many validator IDs in request") }
             let statuses = request.queryValues("status")
-            let allowed: Set<String> = ["active", "active_ongoing", "pending", "exited", "withdrawal",
-                                        "pending_initialized", "pending_queued", "active_exiting", "active_slashed",
-                                        "exited_unslashed", "exited_slashed", "withdrawal_possible", "withdrawal_done"]
+            let allowed: Set<String> = [
+                "active", "active_ongoing", "pending", "exited", "withdrawal",
+                "pending_initialized", "pending_queued", "active_exiting", "active_slashed",
+                "exited_unslashed", "exited_slashed", "withdrawal_possible", "withdrawal_done",
+            ]
             if let bad = statuses.first(where: { !allowed.contains($0) }) {
                 return .beaconError(400, "Invalid validator status: \(bad)")
             }
@@ -216,7 +273,9 @@ public struct BeaconAPI: Sendable {
             } else {
                 indices = []
                 for id in ids {
-                    if !id.hasPrefix("0x"), UInt64(id) == nil { return .beaconError(400, "Invalid validator ID: \(id)") }
+                    if !id.hasPrefix("0x"), UInt64(id) == nil {
+                        return .beaconError(400, "Invalid validator ID: \(id)")
+                    }
                     if id.hasPrefix("0x"), Hex.canonicalPubkey(id) == nil {
                         return .beaconError(400, "Invalid validator ID: \(id)")
                     }
@@ -249,17 +308,25 @@ public struct BeaconAPI: Sendable {
             ("index", .uint(index)),
             ("balance", .uint(balance)),
             ("status", .string("active_ongoing")),
-            ("validator", .object([
-                ("pubkey", .string(simulation.registry.pubkey(of: index) ?? "")),
-                ("withdrawal_credentials", .string("0x010000000000000000000000" + Hex.plain(
-                    hash.bytes(count: 20, "withdrawal", "\(index)")))),
-                ("effective_balance", .uint(32_000_000_000)),
-                ("slashed", .bool(false)),
-                ("activation_eligibility_epoch", .uint(0)),
-                ("activation_epoch", .uint(0)),
-                ("exit_epoch", .uint(farFuture)),
-                ("withdrawable_epoch", .uint(farFuture)),
-            ])),
+            (
+                "validator",
+                .object([
+                    ("pubkey", .string(simulation.registry.pubkey(of: index) ?? "")),
+                    (
+                        "withdrawal_credentials",
+                        .string(
+                            "0x010000000000000000000000"
+                                + Hex.plain(
+                                    hash.bytes(count: 20, "withdrawal", "\(index)")))
+                    ),
+                    ("effective_balance", .uint(32_000_000_000)),
+                    ("slashed", .bool(false)),
+                    ("activation_eligibility_epoch", .uint(0)),
+                    ("activation_epoch", .uint(0)),
+                    ("exit_epoch", .uint(farFuture)),
+                    ("withdrawable_epoch", .uint(farFuture)),
+                ])
+            ),
         ])
     }
 
@@ -273,7 +340,9 @@ public struct BeaconAPI: Sendable {
             return .failure(ErrorBox(.beaconError(400, "Cannot request duties past next epoch")))
         }
         guard !simulation.status.isSyncing else {
-            return .failure(ErrorBox(.beaconError(503, "Beacon node is currently syncing and not serving request on that endpoint")))
+            return .failure(
+                ErrorBox(.beaconError(503, "Beacon node is currently syncing and not serving request on that endpoint"))
+            )
         }
         return .success(epoch)
     }
@@ -292,21 +361,24 @@ public struct BeaconAPI: Sendable {
             guard let index = UInt64(id) else { return .beaconError(400, "Invalid validator index: \(id)") }
             guard index < simulation.configuration.validatorCount else { continue }
             let duty = simulation.schedule.attesterDuty(validator: index, epoch: epoch)
-            duties.append(.object([
-                ("pubkey", .string(simulation.registry.pubkey(of: index) ?? "")),
-                ("validator_index", .uint(index)),
-                ("committee_index", .uint(duty.committeeIndex)),
-                ("committee_length", .uint(duty.committeeLength)),
-                ("committees_at_slot", .uint(duty.committeesAtSlot)),
-                ("validator_committee_index", .uint(duty.validatorCommitteeIndex)),
-                ("slot", .uint(duty.slot)),
-            ]))
+            duties.append(
+                .object([
+                    ("pubkey", .string(simulation.registry.pubkey(of: index) ?? "")),
+                    ("validator_index", .uint(index)),
+                    ("committee_index", .uint(duty.committeeIndex)),
+                    ("committee_length", .uint(duty.committeeLength)),
+                    ("committees_at_slot", .uint(duty.committeesAtSlot)),
+                    ("validator_committee_index", .uint(duty.validatorCommitteeIndex)),
+                    ("slot", .uint(duty.slot)),
+                ]))
         }
-        return .json(200, .object([
-            ("dependent_root", .string(simulation.dependentRoot(beforeEpoch: epoch >= 1 ? epoch - 1 : 0))),
-            ("execution_optimistic", .bool(simulation.status.isOptimistic)),
-            ("data", .array(duties)),
-        ]))
+        return .json(
+            200,
+            .object([
+                ("dependent_root", .string(simulation.dependentRoot(beforeEpoch: epoch >= 1 ? epoch - 1 : 0))),
+                ("execution_optimistic", .bool(simulation.status.isOptimistic)),
+                ("data", .array(duties)),
+            ]))
     }
 
     private func proposerDuties(epochText: String, simulation: BeaconSimulation) -> APIResponse {
@@ -324,11 +396,13 @@ public struct BeaconAPI: Sendable {
                 ("slot", .uint(slot)),
             ])
         }
-        return .json(200, .object([
-            ("dependent_root", .string(simulation.dependentRoot(beforeEpoch: epoch))),
-            ("execution_optimistic", .bool(simulation.status.isOptimistic)),
-            ("data", .array(duties)),
-        ]))
+        return .json(
+            200,
+            .object([
+                ("dependent_root", .string(simulation.dependentRoot(beforeEpoch: epoch))),
+                ("execution_optimistic", .bool(simulation.status.isOptimistic)),
+                ("data", .array(duties)),
+            ]))
     }
 
     // MARK: config

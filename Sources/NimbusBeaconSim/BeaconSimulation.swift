@@ -71,7 +71,8 @@ public struct BeaconSimulation: Sendable {
             size: configuration.validatorCount, hash: hash, assigned: state?.validatorIndices ?? [:])
         self.ledger = ledger
         self.metrics = NodeMetrics()
-        self.slashingProtection = slashingProtection
+        self.slashingProtection =
+            slashingProtection
             ?? SlashingProtection(genesisValidatorsRoot: configuration.network.genesisValidatorsRoot)
         self.time = processStart
         self.persistedHead = state.map { $0.checkpointSlot.map { max($0, state!.headSlot) } ?? $0.headSlot }
@@ -91,8 +92,6 @@ public struct BeaconSimulation: Sendable {
         bookDowntime(keys: state?.validators ?? [])
         self.ledger.runs.append(
             DutyLedger.Run(version: configuration.version.full, startedAt: processStart, accountedThrough: nil))
-        metrics.beaconSlot = clock.wallSlot(at: processStart)
-        metrics.beaconCurrentEpoch = clock.epoch(of: metrics.beaconSlot)
     }
 
     // MARK: Reading
@@ -153,11 +152,13 @@ public struct BeaconSimulation: Sendable {
     public mutating func update(_ change: ScenarioUpdate, at time: Double) {
         advance(to: time)
         scenario = change.applied(to: scenario, now: time)
+        if isStarted { metrics.peers = scenario.peers }
     }
 
     /// Attaches a key at `time`; returns the validator, or nil if it was attached already.
     @discardableResult
-    public mutating func attach(pubkey: String, source: AttachedValidator.Source, at time: Double) -> AttachedValidator? {
+    public mutating func attach(pubkey: String, source: AttachedValidator.Source, at time: Double) -> AttachedValidator?
+    {
         // Keys attached at the process start take part in whatever falls on that very instant.
         if time > processStart { advance(to: time) }
         guard validators[pubkey] == nil else { return nil }
@@ -178,7 +179,9 @@ public struct BeaconSimulation: Sendable {
     }
 
     /// Merges an EIP-3076 document into slashing protection.
-    public mutating func importSlashingProtection(_ document: SlashingInterchange) throws(SlashingProtection.ImportError) {
+    public mutating func importSlashingProtection(
+        _ document: SlashingInterchange
+    ) throws(SlashingProtection.ImportError) {
         try slashingProtection.importInterchange(document)
     }
 
@@ -250,7 +253,11 @@ public struct BeaconSimulation: Sendable {
     private mutating func start(at moment: Double) {
         isStarted = true
         let wall = clock.wallSlot(at: moment)
-        let initial = persistedHead ?? (wall > configuration.initialSyncDistance ? wall - configuration.initialSyncDistance : 0)
+        metrics.beaconSlot = wall
+        metrics.beaconCurrentEpoch = clock.epoch(of: wall)
+        metrics.peers = scenario.peers
+        let initial =
+            persistedHead ?? (wall > configuration.initialSyncDistance ? wall - configuration.initialSyncDistance : 0)
         let goal = wall > scenario.syncLag ? wall - scenario.syncLag : 0
         headPosition = Double(min(initial, goal))
         events.append(.ready)
@@ -271,25 +278,29 @@ public struct BeaconSimulation: Sendable {
                 metrics.engineTimeouts[.init(url: url, request: "newPayload"), default: 0] += advanced
             } else {
                 metrics.engineResponses[.init(url: url, request: "newPayload", status: "200"), default: 0] += advanced
-                metrics.engineResponses[.init(url: url, request: "forkchoiceUpdated", status: "200"), default: 0]
-                    += advanced
+                metrics.engineResponses[.init(url: url, request: "forkchoiceUpdated", status: "200"), default: 0] +=
+                    advanced
             }
         }
         let epoch = clock.epoch(of: slot)
-        events.append(.head(.init(
-            slot: slot, block: blockRoot(slot: slot), state: stateRoot(slot: slot),
-            epochTransition: slot % clock.slotsPerEpoch == 0,
-            previousDutyDependentRoot: dependentRoot(beforeEpoch: epoch >= 1 ? epoch - 1 : 0),
-            currentDutyDependentRoot: dependentRoot(beforeEpoch: epoch), executionOptimistic: elOffline)))
+        events.append(
+            .head(
+                .init(
+                    slot: slot, block: blockRoot(slot: slot), state: stateRoot(slot: slot),
+                    epochTransition: slot % clock.slotsPerEpoch == 0,
+                    previousDutyDependentRoot: dependentRoot(beforeEpoch: epoch >= 1 ? epoch - 1 : 0),
+                    currentDutyDependentRoot: dependentRoot(beforeEpoch: epoch), executionOptimistic: elOffline)))
         let finalized = epoch >= 2 ? epoch - 2 : 0
         metrics.beaconCurrentJustifiedEpoch = epoch >= 1 ? epoch - 1 : 0
         if finalized > finalizedEpoch {
             finalizedEpoch = finalized
             metrics.beaconFinalizedEpoch = finalized
             let first = clock.firstSlot(of: finalized)
-            events.append(.finalizedCheckpoint(.init(
-                block: blockRoot(slot: first), state: stateRoot(slot: first), epoch: finalized,
-                executionOptimistic: elOffline)))
+            events.append(
+                .finalizedCheckpoint(
+                    .init(
+                        block: blockRoot(slot: first), state: stateRoot(slot: first), epoch: finalized,
+                        executionOptimistic: elOffline)))
         }
     }
 
@@ -301,8 +312,11 @@ public struct BeaconSimulation: Sendable {
 
     private mutating func slotStarted(_ slot: UInt64) {
         if slot > 0, isStarted { slotEnded(slot - 1) }
-        metrics.beaconSlot = slot
-        metrics.beaconCurrentEpoch = clock.epoch(of: slot)
+        if isStarted {
+            // Like Nimbus's gauges, these stay 0 while the database loads: slots are processed only once it runs.
+            metrics.beaconSlot = slot
+            metrics.beaconCurrentEpoch = clock.epoch(of: slot)
+        }
         metrics.peers = isStarted ? scenario.peers : 0
         if isStarted {
             // A node that follows the chain gets the new block as the slot begins; one that is behind catches up
@@ -332,8 +346,9 @@ public struct BeaconSimulation: Sendable {
             judge(.attestation, slot: slot, validator: validator)
         }
         if configuration.doppelgangerDetection, scenario.doppelganger, let gossip = gossipStartSlot,
-           epoch >= clock.firstFullEpoch(from: gossip),
-           due.contains(where: { !isDoppelgangerReady($0, slot: slot) }) {
+            epoch >= clock.firstFullEpoch(from: gossip),
+            due.contains(where: { !isDoppelgangerReady($0, slot: slot) })
+        {
             exit(status: 129, reason: "doppelganger detected: another instance attested with a node key")
         }
     }
@@ -357,9 +372,10 @@ public struct BeaconSimulation: Sendable {
                 metrics.nextActionWait = known!
             }
             metrics.nextProposalWait = proposal.map { clock.startTime(of: $0) - end } ?? .infinity
-            metrics.syncCommitteeActive = validators.values.contains {
-                schedule.isInSyncCommittee(validator: $0.index, epoch: epoch)
-            } ? 1 : 0
+            metrics.syncCommitteeActive =
+                validators.values.contains {
+                    schedule.isInSyncCommittee(validator: $0.index, epoch: epoch)
+                } ? 1 : 0
         }
         events.append(.slotEnd(slot: slot, headSlot: headSlot, nextActionWait: known))
     }
@@ -368,7 +384,8 @@ public struct BeaconSimulation: Sendable {
     private mutating func processEpoch(ending epoch: UInt64) {
         for validator in validators.values {
             let slot = schedule.attestationSlot(validator: validator.index, epoch: epoch)
-            guard clock.attestationTime(of: slot) >= processStart, validator.attachedAt <= clock.attestationTime(of: slot)
+            guard clock.attestationTime(of: slot) >= processStart,
+                validator.attachedAt <= clock.attestationTime(of: slot)
             else { continue }
             let label = configuration.validatorMonitorDetails ? "\(validator.index)" : "total"
             if attested.contains(AttestationKey(validator: validator.index, epoch: epoch)) {
@@ -404,12 +421,14 @@ public struct BeaconSimulation: Sendable {
         var reason = nodeImpediment
         if reason == nil, !isDoppelgangerReady(validator, slot: slot) { reason = (.doppelganger, nil) }
         if reason == nil, duty == .attestation, scenario.missedAttestationRate > 0,
-           hash.fraction("missed-attestation", "\(slot)", "\(validator.index)") < scenario.missedAttestationRate {
+            hash.fraction("missed-attestation", "\(slot)", "\(validator.index)") < scenario.missedAttestationRate
+        {
             reason = (.injected, nil)
         }
         let source = epoch >= 1 ? epoch - 1 : 0
         if reason == nil {
-            let allowed = duty == .proposal
+            let allowed =
+                duty == .proposal
                 ? slashingProtection.maySignBlock(pubkey: validator.pubkey, slot: slot)
                 : slashingProtection.maySignAttestation(pubkey: validator.pubkey, source: source, target: epoch)
             if !allowed { reason = (.slashingProtection, nil) }
@@ -439,7 +458,8 @@ public struct BeaconSimulation: Sendable {
     /// this process started.
     private mutating func bookDowntime(keys: [NodeState.Key]) {
         guard let from = ledger.accountedThrough, from < processStart, !keys.isEmpty,
-              let lastSlot = clock.slot(at: processStart) else { return }
+            let lastSlot = clock.slot(at: processStart)
+        else { return }
         let firstSlot = clock.slot(at: from) ?? 0
         let byIndex = Dictionary(keys.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
         var last = from
@@ -468,8 +488,9 @@ public struct BeaconSimulation: Sendable {
     }
 
     private mutating func bookDown(_ duty: DutyLedger.Duty, slot: UInt64, key: NodeState.Key) {
-        ledger.recordMissed(DutyLedger.Miss(
-            duty: duty, slot: slot, epoch: clock.epoch(of: slot), validatorIndex: key.index, pubkey: key.pubkey,
-            reason: .down, detail: nil))
+        ledger.recordMissed(
+            DutyLedger.Miss(
+                duty: duty, slot: slot, epoch: clock.epoch(of: slot), validatorIndex: key.index, pubkey: key.pubkey,
+                reason: .down, detail: nil))
     }
 }

@@ -51,9 +51,16 @@ public struct ControlAPI: Sendable {
             ("el_offline", .bool(status.elOffline)),
             ("peers", .number(Double(status.peers))),
             ("finalized_epoch", .uint(status.finalizedEpoch)),
-            ("validators", .array(simulation.validators.values.sorted { $0.index < $1.index }.map {
-                .object([("pubkey", .string($0.pubkey)), ("index", .uint($0.index)), ("source", .string($0.source.rawValue))])
-            })),
+            (
+                "validators",
+                .array(
+                    simulation.validators.values.sorted { $0.index < $1.index }.map {
+                        .object([
+                            ("pubkey", .string($0.pubkey)), ("index", .uint($0.index)),
+                            ("source", .string($0.source.rawValue)),
+                        ])
+                    })
+            ),
             ("duties_missed", .uint(ledger.missedCount())),
             ("duties_performed", .uint(ledger.totals.values.reduce(0) { $0 + $1.performed })),
         ])

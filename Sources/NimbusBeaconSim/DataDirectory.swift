@@ -7,18 +7,33 @@ import Foundation
 public struct DataDirectory: KeyStorage {
     /// Why the directory cannot be used.
     public struct Failure: Error, CustomStringConvertible {
+        /// What is wrong.
         public var description: String
     }
 
+    /// `--data-dir`.
     public let root: String
+    /// `--validators-dir` (default `<data-dir>/validators`).
     public let validatorsDir: String
+    /// `--secrets-dir` (default `<data-dir>/secrets`).
     public let secretsDir: String
+
+    /// The keystore locks this process holds.
+    public let locks = KeystoreLocks()
 
     /// A data directory (nothing is created until `prepare`).
     public init(root: String, validatorsDir: String? = nil, secretsDir: String? = nil) {
         self.root = root
         self.validatorsDir = validatorsDir ?? root + "/validators"
         self.secretsDir = secretsDir ?? root + "/secrets"
+    }
+
+    /// Takes the exclusive lock on `pubkey`'s keystore file (local or remote); false if another process has it.
+    public func lockKeystore(pubkey: String) -> Bool {
+        let folder = validatorsDir + "/" + pubkey
+        let remote = folder + "/remote_keystore.json"
+        let path = FileManager.default.fileExists(atPath: remote) ? remote : folder + "/keystore.json"
+        return locks.lock(pubkey: pubkey, path: path)
     }
 
     var simDir: String { root + "/beacon-sim" }
@@ -81,7 +96,9 @@ public struct DataDirectory: KeyStorage {
     /// Write to a temporary file and rename, so that a kill never leaves half a file.
     private func writeAtomically(_ bytes: [UInt8], to path: String, mode: Int = 0o600) throws {
         let temporary = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: mode])
+        guard
+            FileManager.default.createFile(
+                atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: mode])
         else { throw Failure(description: "cannot write \(temporary)") }
         if rename(temporary, path) != 0 { throw Failure(description: "cannot rename \(temporary) to \(path)") }
     }
@@ -90,8 +107,11 @@ public struct DataDirectory: KeyStorage {
 
     /// A local keystore as found at start-up, with its password.
     public struct LocalKeystore: Sendable {
+        /// Canonical public key (the folder name).
         public var pubkey: String
+        /// The EIP-2335 file.
         public var keystoreJSON: String
+        /// The password file's content, nil when missing.
         public var password: String?
     }
 
@@ -109,7 +129,8 @@ public struct DataDirectory: KeyStorage {
             guard let pubkey = Hex.canonicalPubkey(name), pubkey == name.lowercased() else { return nil }
             let folder = validatorsDir + "/" + name
             if let remote = read(folder + "/remote_keystore.json"),
-               let object = try? JSONSerialization.jsonObject(with: Data(remote.utf8)) as? [String: Any] {
+                let object = try? JSONSerialization.jsonObject(with: Data(remote.utf8)) as? [String: Any]
+            {
                 return StoredKey(pubkey: pubkey, remoteURL: object["remote"] as? String ?? "")
             }
             guard let keystore = read(folder + "/keystore.json") else { return nil }
@@ -127,6 +148,7 @@ public struct DataDirectory: KeyStorage {
             atPath: secretsDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try writeAtomically(Array(password.utf8), to: secretsDir + "/" + pubkey)
         try writeAtomically(Array(keystoreJSON.utf8), to: folder + "/keystore.json")
+        guard lockKeystore(pubkey: pubkey) else { throw Failure(description: "Unable to lock keystore file") }
     }
 
     public func saveRemote(pubkey: String, url: String) throws {
@@ -138,9 +160,11 @@ public struct DataDirectory: KeyStorage {
             ("remote", .string(url)),
         ])
         try writeAtomically(Array(document.text.utf8), to: folder + "/remote_keystore.json")
+        guard lockKeystore(pubkey: pubkey) else { throw Failure(description: "Unable to lock keystore file") }
     }
 
     public func remove(pubkey: String) throws -> Bool {
+        locks.unlock(pubkey: pubkey)
         let folder = validatorsDir + "/" + pubkey
         let existed = FileManager.default.fileExists(atPath: folder)
         if existed { try FileManager.default.removeItem(atPath: folder) }

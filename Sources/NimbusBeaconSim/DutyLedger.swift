@@ -28,11 +28,17 @@ public struct DutyLedger: Sendable, Equatable, Codable {
 
     /// One missed duty.
     public struct Miss: Sendable, Equatable, Codable {
+        /// Attestation or proposal.
         public var duty: Duty
+        /// The duty's slot.
         public var slot: UInt64
+        /// The slot's epoch.
         public var epoch: UInt64
+        /// The validator's index on the simulated chain.
         public var validatorIndex: UInt64
+        /// The validator's public key.
         public var pubkey: String
+        /// Why it was missed.
         public var reason: Reason
         /// More about `unhealthy`: "syncing", "stuck", "el_offline", "no_peers".
         public var detail: String?
@@ -45,14 +51,19 @@ public struct DutyLedger: Sendable, Equatable, Codable {
 
     /// Counts per duty kind.
     public struct Tally: Sendable, Equatable, Codable {
+        /// Duties whose time came.
         public var due: UInt64 = 0
+        /// Duties done.
         public var performed: UInt64 = 0
+        /// Duties missed.
         public var missed: UInt64 = 0
     }
 
     /// One process run, for reading the ledger next to a supervisor's log.
     public struct Run: Sendable, Equatable, Codable {
+        /// The version the process claimed.
         public var version: String
+        /// Process start (Unix seconds).
         public var startedAt: Double
         /// Last instant accounted for by this run (updated as it goes; its end if it ended).
         public var accountedThrough: Double?

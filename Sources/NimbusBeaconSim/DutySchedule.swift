@@ -10,11 +10,17 @@
 public struct DutySchedule: Sendable, Equatable {
     /// An attestation duty, with the committee fields the beacon API reports.
     public struct AttesterDuty: Sendable, Equatable {
+        /// The attesting validator.
         public var validatorIndex: UInt64
+        /// The slot to attest in.
         public var slot: UInt64
+        /// Its committee at that slot.
         public var committeeIndex: UInt64
+        /// Members of that committee.
         public var committeeLength: UInt64
+        /// Committees at that slot.
         public var committeesAtSlot: UInt64
+        /// Its position in the committee.
         public var validatorCommitteeIndex: UInt64
     }
 

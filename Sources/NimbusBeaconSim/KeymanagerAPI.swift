@@ -94,18 +94,27 @@ public struct KeymanagerAPI: Sendable {
 
     private func listKeystores() throws -> APIResponse {
         let keys = try storage.storedKeys().filter { $0.remoteURL == nil }.sorted { $0.pubkey < $1.pubkey }
-        return .json(200, .object([("data", .array(keys.map { key in
-            var members: [(String, JSONValue)] = [("validating_pubkey", .string(key.pubkey))]
-            if let path = key.derivationPath { members.append(("derivation_path", .string(path))) }
-            members.append(("readonly", .bool(false)))
-            return .object(members)
-        }))]))
+        return .json(
+            200,
+            .object([
+                (
+                    "data",
+                    .array(
+                        keys.map { key in
+                            var members: [(String, JSONValue)] = [("validating_pubkey", .string(key.pubkey))]
+                            if let path = key.derivationPath { members.append(("derivation_path", .string(path))) }
+                            members.append(("readonly", .bool(false)))
+                            return .object(members)
+                        })
+                )
+            ]))
     }
 
     private func importKeystores(_ request: APIRequest, access: any SimulationAccess) throws -> APIResponse {
         guard !request.body.isEmpty else { return .keymanagerError(400, "Empty request's body") }
         guard let body = try? JSONCoding.decode(ImportBody.self, from: request.body),
-              body.keystores.count == body.passwords.count else {
+            body.keystores.count == body.passwords.count
+        else {
             return .keymanagerError(400, "Invalid keystore objects found")
         }
         var interchange: SlashingInterchange?
@@ -136,7 +145,9 @@ public struct KeymanagerAPI: Sendable {
                 case .failure(let error):
                     statuses.append(.object([("status", .string("error")), ("message", .string(error.description))]))
                 case .success(let key):
-                    if stored.contains(key.pubkey) || seen.contains(key.pubkey) || simulation.validators[key.pubkey] != nil {
+                    if stored.contains(key.pubkey) || seen.contains(key.pubkey)
+                        || simulation.validators[key.pubkey] != nil
+                    {
                         statuses.append(.object([("status", .string("duplicate"))]))
                         continue
                     }
@@ -211,9 +222,20 @@ public struct KeymanagerAPI: Sendable {
 
     private func listRemoteKeys() throws -> APIResponse {
         let keys = try storage.storedKeys().filter { $0.remoteURL != nil }.sorted { $0.pubkey < $1.pubkey }
-        return .json(200, .object([("data", .array(keys.map { key in
-            .object([("pubkey", .string(key.pubkey)), ("url", .string(key.remoteURL ?? "")), ("readonly", .bool(false))])
-        }))]))
+        return .json(
+            200,
+            .object([
+                (
+                    "data",
+                    .array(
+                        keys.map { key in
+                            .object([
+                                ("pubkey", .string(key.pubkey)), ("url", .string(key.remoteURL ?? "")),
+                                ("readonly", .bool(false)),
+                            ])
+                        })
+                )
+            ]))
     }
 
     private func importRemoteKeys(_ request: APIRequest, access: any SimulationAccess) throws -> APIResponse {
@@ -226,7 +248,8 @@ public struct KeymanagerAPI: Sendable {
             var seen = Set<String>()
             for key in body.remoteKeys {
                 guard let pubkey = Hex.canonicalPubkey(key.pubkey), let url = key.url, !url.isEmpty else {
-                    statuses.append(.object([("status", .string("error")), ("message", .string("Invalid key or URL"))]))
+                    statuses.append(
+                        .object([("status", .string("error")), ("message", .string("Invalid key or URL"))]))
                     continue
                 }
                 if stored.contains(pubkey) || seen.contains(pubkey) {
@@ -253,16 +276,26 @@ public struct KeymanagerAPI: Sendable {
         }
         let remote = Set(try storage.storedKeys().filter { $0.remoteURL != nil }.map(\.pubkey))
         return access.withSimulation { simulation, now -> APIResponse in
-            .json(200, .object([("data", .array(body.pubkeys.map { key in
-                guard let pubkey = Hex.canonicalPubkey(key), remote.contains(pubkey) else {
-                    return .object([("status", .string("not_found"))])
-                }
-                simulation.detach(pubkey: pubkey, at: now)
-                guard (try? storage.remove(pubkey: pubkey)) != nil else {
-                    return .object([("status", .string("error")), ("message", .string("could not remove"))])
-                }
-                return .object([("status", .string("deleted"))])
-            }))]))
+            .json(
+                200,
+                .object([
+                    (
+                        "data",
+                        .array(
+                            body.pubkeys.map { key in
+                                guard let pubkey = Hex.canonicalPubkey(key), remote.contains(pubkey) else {
+                                    return .object([("status", .string("not_found"))])
+                                }
+                                simulation.detach(pubkey: pubkey, at: now)
+                                guard (try? storage.remove(pubkey: pubkey)) != nil else {
+                                    return .object([
+                                        ("status", .string("error")), ("message", .string("could not remove")),
+                                    ])
+                                }
+                                return .object([("status", .string("deleted"))])
+                            })
+                    )
+                ]))
         }
     }
 
@@ -276,24 +309,47 @@ public struct KeymanagerAPI: Sendable {
         guard try storage.storedKeys().contains(where: { $0.pubkey == pubkey }) else {
             return .keymanagerError(404, "Validator not found")
         }
-        let setting: ValidatorSetting = switch parts[4] {
-        case "feerecipient": .feeRecipient
-        case "gas_limit": .gasLimit
-        default: .graffiti
-        }
+        let setting: ValidatorSetting =
+            switch parts[4] {
+            case "feerecipient": .feeRecipient
+            case "gas_limit": .gasLimit
+            default: .graffiti
+            }
         switch request.method {
         case "GET":
-            let data: [(String, JSONValue)] = switch setting {
-            case .feeRecipient:
-                [("pubkey", .string(pubkey)), ("ethaddress", .string(storage.setting(setting, pubkey: pubkey)
-                    ?? defaults.feeRecipient))]
-            case .gasLimit:
-                [("pubkey", .string(pubkey)), ("gas_limit", .string(storage.setting(setting, pubkey: pubkey)
-                    ?? "\(defaults.gasLimit)"))]
-            case .graffiti:
-                [("pubkey", .string(pubkey)), ("graffiti", .string(storage.setting(setting, pubkey: pubkey)
-                    ?? defaults.graffiti))]
-            }
+            let data: [(String, JSONValue)] =
+                switch setting {
+                case .feeRecipient:
+                    [
+                        ("pubkey", .string(pubkey)),
+                        (
+                            "ethaddress",
+                            .string(
+                                storage.setting(setting, pubkey: pubkey)
+                                    ?? defaults.feeRecipient)
+                        ),
+                    ]
+                case .gasLimit:
+                    [
+                        ("pubkey", .string(pubkey)),
+                        (
+                            "gas_limit",
+                            .string(
+                                storage.setting(setting, pubkey: pubkey)
+                                    ?? "\(defaults.gasLimit)")
+                        ),
+                    ]
+                case .graffiti:
+                    [
+                        ("pubkey", .string(pubkey)),
+                        (
+                            "graffiti",
+                            .string(
+                                storage.setting(setting, pubkey: pubkey)
+                                    ?? defaults.graffiti)
+                        ),
+                    ]
+                }
             return .json(200, .object([("data", .object(data))]))
         case "POST":
             guard let value = settingValue(setting, body: request.body) else {
@@ -321,16 +377,19 @@ public struct KeymanagerAPI: Sendable {
         switch setting {
         case .feeRecipient:
             guard let address = (try? JSONCoding.decode(FeeRecipientBody.self, from: body))?.ethaddress,
-                  address.hasPrefix("0x"), let bytes = Hex.bytes(address), bytes.count == 20,
-                  bytes.contains(where: { $0 != 0 }) else { return nil }  // the spec forbids the zero address
+                address.hasPrefix("0x"), let bytes = Hex.bytes(address), bytes.count == 20,
+                bytes.contains(where: { $0 != 0 })
+            else { return nil }  // the spec forbids the zero address
             return address.lowercased()
         case .gasLimit:
             guard let text = (try? JSONCoding.decode(GasLimitBody.self, from: body))?.gasLimit,
-                  let limit = UInt64(text), limit > 0 else { return nil }
+                let limit = UInt64(text), limit > 0
+            else { return nil }
             return "\(limit)"
         case .graffiti:
             guard let text = (try? JSONCoding.decode(GraffitiBody.self, from: body))?.graffiti,
-                  text.utf8.count <= 32 else { return nil }
+                text.utf8.count <= 32
+            else { return nil }
             return text
         }
     }

@@ -11,13 +11,15 @@ public enum LedgerReport {
                     return .failure(SimCommand.Failure(message: "unknown network \(chain.network) in the node state"))
                 }
                 let configuration = SimulationConfiguration(
-                    clock: SlotClock(genesisTime: chain.genesisTime, secondsPerSlot: chain.secondsPerSlot,
-                                     slotsPerEpoch: chain.slotsPerEpoch),
+                    clock: SlotClock(
+                        genesisTime: chain.genesisTime, secondsPerSlot: chain.secondsPerSlot,
+                        slotsPerEpoch: chain.slotsPerEpoch),
                     seed: chain.seed, validatorCount: chain.validatorCount, network: network)
                 // A simulation "starting now" books the downtime; its own run record is not part of the report.
                 var booked = BeaconSimulation(
-                    configuration: configuration, scenario: Scenario(), processStart: now, state: state, ledger: ledger)
-                    .ledger
+                    configuration: configuration, scenario: Scenario(), processStart: now, state: state, ledger: ledger
+                )
+                .ledger
                 booked.runs.removeLast()
                 ledger = booked
             }

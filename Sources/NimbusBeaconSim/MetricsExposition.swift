@@ -18,43 +18,57 @@ public struct MetricsExposition: Sendable {
     /// The whole page.
     public func render(_ metrics: NodeMetrics) -> String {
         var out = ""
-        gauge(&out, "version", "Nimbus version info (as metric labels)",
-              [(["version": version.full, "commit": version.commit], 1)])
+        gauge(
+            &out, "version", "Nimbus version info (as metric labels)",
+            [(["version": version.full, "commit": version.commit], 1)])
         gauge(&out, "beacon_slot", "Latest slot of the beacon chain state", [([:], Double(metrics.beaconSlot))])
         gauge(&out, "beacon_current_epoch", "Current epoch", [([:], Double(metrics.beaconCurrentEpoch))])
-        gauge(&out, "beacon_head_slot", "Slot of the head block of the beacon chain",
-              [([:], Double(metrics.beaconHeadSlot))])
-        gauge(&out, "beacon_finalized_epoch", "Current finalized epoch",
-              [([:], Double(metrics.beaconFinalizedEpoch))])
-        gauge(&out, "beacon_current_justified_epoch", "Current justified epoch",
-              [([:], Double(metrics.beaconCurrentJustifiedEpoch))])
+        gauge(
+            &out, "beacon_head_slot", "Slot of the head block of the beacon chain",
+            [([:], Double(metrics.beaconHeadSlot))])
+        gauge(
+            &out, "beacon_finalized_epoch", "Current finalized epoch",
+            [([:], Double(metrics.beaconFinalizedEpoch))])
+        gauge(
+            &out, "beacon_current_justified_epoch", "Current justified epoch",
+            [([:], Double(metrics.beaconCurrentJustifiedEpoch))])
         gauge(&out, "nbc_peers", "Number of active libp2p peers", [([:], Double(metrics.peers))])
-        gauge(&out, "next_action_wait", "Seconds until the next attestation will be sent",
-              [([:], metrics.nextActionWait)])
-        gauge(&out, "next_proposal_wait", "Seconds until the next proposal will be sent, or Inf if not known",
-              [([:], metrics.nextProposalWait)])
-        gauge(&out, "sync_committee_active", "1 if there are current sync committee duties, 0 otherwise",
-              [([:], metrics.syncCommitteeActive)])
-        gauge(&out, "beacon_active_validators", "Number of validators attached",
-              [([:], Double(metrics.attachedValidators))])
-        counter(&out, "beacon_attestations_sent", "Number of beacon chain attestations sent by this peer",
-                [([:], metrics.attestationsSent)])
-        counter(&out, "beacon_blocks_proposed", "Number of beacon chain blocks sent by this peer",
-                [([:], metrics.blocksProposed)])
-        counter(&out, "validator_monitor_prev_epoch_on_chain_attester_hit",
-                "Incremented if the validator is flagged as a previous epoch attester during per epoch processing",
-                metrics.attesterHits.sorted { $0.key < $1.key }.map { (["validator": $0.key], $0.value) })
-        counter(&out, "validator_monitor_prev_epoch_on_chain_attester_miss",
-                "Incremented if the validator is not flagged as a previous epoch attester during per epoch processing",
-                metrics.attesterMisses.sorted { $0.key < $1.key }.map { (["validator": $0.key], $0.value) })
-        counter(&out, "engine_api_responses", "Number of successful requests to the newPayload Engine API end-point",
-                metrics.engineResponses.sorted { $0.key < $1.key }.map {
-                    (["url": $0.key.url, "request": $0.key.request, "status": $0.key.status], $0.value)
-                })
-        counter(&out, "engine_api_timeouts", "Number of timed-out requests to Engine API end-point",
-                metrics.engineTimeouts.sorted { $0.key < $1.key }.map {
-                    (["url": $0.key.url, "request": $0.key.request], $0.value)
-                })
+        gauge(
+            &out, "next_action_wait", "Seconds until the next attestation will be sent",
+            [([:], metrics.nextActionWait)])
+        gauge(
+            &out, "next_proposal_wait", "Seconds until the next proposal will be sent, or Inf if not known",
+            [([:], metrics.nextProposalWait)])
+        gauge(
+            &out, "sync_committee_active", "1 if there are current sync committee duties, 0 otherwise",
+            [([:], metrics.syncCommitteeActive)])
+        gauge(
+            &out, "beacon_active_validators", "Number of validators attached",
+            [([:], Double(metrics.attachedValidators))])
+        counter(
+            &out, "beacon_attestations_sent", "Number of beacon chain attestations sent by this peer",
+            [([:], metrics.attestationsSent)])
+        counter(
+            &out, "beacon_blocks_proposed", "Number of beacon chain blocks sent by this peer",
+            [([:], metrics.blocksProposed)])
+        counter(
+            &out, "validator_monitor_prev_epoch_on_chain_attester_hit",
+            "Incremented if the validator is flagged as a previous epoch attester during per epoch processing",
+            metrics.attesterHits.sorted { $0.key < $1.key }.map { (["validator": $0.key], $0.value) })
+        counter(
+            &out, "validator_monitor_prev_epoch_on_chain_attester_miss",
+            "Incremented if the validator is not flagged as a previous epoch attester during per epoch processing",
+            metrics.attesterMisses.sorted { $0.key < $1.key }.map { (["validator": $0.key], $0.value) })
+        counter(
+            &out, "engine_api_responses", "Number of successful requests to the newPayload Engine API end-point",
+            metrics.engineResponses.sorted { $0.key < $1.key }.map {
+                (["url": $0.key.url, "request": $0.key.request, "status": $0.key.status], $0.value)
+            })
+        counter(
+            &out, "engine_api_timeouts", "Number of timed-out requests to Engine API end-point",
+            metrics.engineTimeouts.sorted { $0.key < $1.key }.map {
+                (["url": $0.key.url, "request": $0.key.request], $0.value)
+            })
         return out
     }
 

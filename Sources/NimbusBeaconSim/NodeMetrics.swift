@@ -2,15 +2,20 @@
 public struct NodeMetrics: Sendable, Equatable {
     /// Labels of an `engine_api_responses` series.
     public struct EngineResponseKey: Sendable, Hashable, Comparable {
+        /// The execution client URL.
         public var url: String
+        /// Engine API method ("newPayload", "forkchoiceUpdated").
         public var request: String
+        /// HTTP status of the answer.
         public var status: String
         public static func < (a: Self, b: Self) -> Bool { (a.url, a.request, a.status) < (b.url, b.request, b.status) }
     }
 
     /// Labels of an `engine_api_timeouts` series.
     public struct EngineRequestKey: Sendable, Hashable, Comparable {
+        /// The execution client URL.
         public var url: String
+        /// Engine API method ("newPayload", "forkchoiceUpdated").
         public var request: String
         public static func < (a: Self, b: Self) -> Bool { (a.url, a.request) < (b.url, b.request) }
     }

@@ -2,40 +2,69 @@
 public struct NodeOptions: Sendable {
     /// A listening endpoint.
     public struct Endpoint: Sendable, Equatable, Hashable {
+        /// Listening address.
         public var address: String
+        /// Listening port.
         public var port: Int
     }
 
+    /// `--network`.
     public var network: NetworkProfile
+    /// `--data-dir`.
     public var dataDir: String
+    /// `--validators-dir`.
     public var validatorsDir: String
+    /// `--secrets-dir`.
     public var secretsDir: String
     /// `--el`/`--web3-url` values, in order.
     public var executionURLs: [String]
+    /// `--rest`.
     public var restEnabled: Bool
+    /// `--rest-address`, `--rest-port`.
     public var rest: Endpoint
+    /// `--metrics`.
     public var metricsEnabled: Bool
+    /// `--metrics-address`, `--metrics-port`.
     public var metrics: Endpoint
+    /// `--keymanager`.
     public var keymanagerEnabled: Bool
+    /// `--keymanager-address`, `--keymanager-port`.
     public var keymanager: Endpoint
+    /// `--keymanager-token-file`.
     public var keymanagerTokenFile: String?
+    /// `--doppelganger-detection`.
     public var doppelgangerDetection: Bool
+    /// `--non-interactive` (no effect: the simulator never prompts).
     public var nonInteractive: Bool
+    /// `--validator-monitor-details`.
     public var validatorMonitorDetails: Bool
+    /// `--tcp-port`.
     public var tcpPort: Int
+    /// `--udp-port`.
     public var udpPort: Int
+    /// `--suggested-fee-recipient`.
     public var suggestedFeeRecipient: String?
+    /// `--suggested-gas-limit`.
     public var suggestedGasLimit: UInt64
+    /// `--graffiti`.
     public var graffiti: String?
 
     // Simulator.
+    /// `--sim-version`, `--sim-commit`.
     public var version: NodeVersion
+    /// `--sim-seed`.
     public var seed: String
+    /// `--sim-genesis-time` (default: the network's).
     public var genesisTime: Double
+    /// `--sim-seconds-per-slot`.
     public var secondsPerSlot: Double
+    /// `--sim-slots-per-epoch`.
     public var slotsPerEpoch: UInt64
+    /// `--sim-validator-count`.
     public var validatorCount: UInt64
+    /// `--sim-sync-rate`.
     public var syncRate: Double
+    /// `--sim-initial-sync-distance`.
     public var initialSyncDistance: UInt64
     /// Loopback port of the control endpoint, nil when off.
     public var controlPort: Int?
@@ -53,10 +82,12 @@ public struct NodeOptions: Sendable {
         secretsDir = values.string("secrets-dir") ?? "\(dataDir)/secrets"
         executionURLs = tokens.all("el") + tokens.all("web3-url")
         restEnabled = values.flag("rest", default: false)
-        rest = Endpoint(address: values.string("rest-address") ?? "127.0.0.1", port: try values.port("rest-port", default: 5052))
+        rest = Endpoint(
+            address: values.string("rest-address") ?? "127.0.0.1", port: try values.port("rest-port", default: 5052))
         metricsEnabled = values.flag("metrics", default: false)
         metrics = Endpoint(
-            address: values.string("metrics-address") ?? "127.0.0.1", port: try values.port("metrics-port", default: 8008))
+            address: values.string("metrics-address") ?? "127.0.0.1",
+            port: try values.port("metrics-port", default: 8008))
         keymanagerEnabled = values.flag("keymanager", default: false)
         keymanager = Endpoint(
             address: values.string("keymanager-address") ?? "127.0.0.1",

@@ -27,7 +27,9 @@ public final class NodeRuntime: SimulationAccess, Sendable {
 
     /// Prepares a node: checks the options, reads the data directory, attaches its keys. Returns a failure with
     /// the message and status Nimbus would quit with.
-    public static func prepare(options: NodeOptions, unlocker: any KeystoreUnlocking) -> Result<NodeRuntime, SimCommand.Failure> {
+    public static func prepare(
+        options: NodeOptions, unlocker: any KeystoreUnlocking
+    ) -> Result<NodeRuntime, SimCommand.Failure> {
         if let problem = options.keymanagerProblem { return .failure(problem) }
         var token: String?
         if options.keymanagerEnabled, let path = options.keymanagerTokenFile {
@@ -42,16 +44,19 @@ public final class NodeRuntime: SimulationAccess, Sendable {
             }
             token = text
         }
-        let directory = DataDirectory(root: options.dataDir, validatorsDir: options.validatorsDir,
-                                      secretsDir: options.secretsDir)
+        let directory = DataDirectory(
+            root: options.dataDir, validatorsDir: options.validatorsDir,
+            secretsDir: options.secretsDir)
         let configuration = options.simulationConfiguration
         do {
             try directory.prepare()
             let state = try directory.loadNodeState()
             if let state, state.chain != configuration.chainIdentity {
-                return .failure(SimCommand.Failure(message:
-                    "The data directory \(options.dataDir) belongs to another simulated chain (network, genesis, "
-                    + "slot timing, seed or validator count differ)"))
+                return .failure(
+                    SimCommand.Failure(
+                        message:
+                            "The data directory \(options.dataDir) belongs to another simulated chain "
+                            + "(network, genesis, slot timing, seed or validator count differ)"))
             }
             let ledger = try directory.loadLedger()
             var protection = SlashingProtection(genesisValidatorsRoot: configuration.network.genesisValidatorsRoot)
@@ -67,25 +72,45 @@ public final class NodeRuntime: SimulationAccess, Sendable {
                     NodeLog.write(.error, "Missing password file for keystore", [("pubkey", keystore.pubkey)])
                     continue
                 }
+                guard directory.lockKeystore(pubkey: keystore.pubkey) else {
+                    NodeLog.write(.error, "Unable to lock keystore file", [("pubkey", keystore.pubkey)])
+                    continue
+                }
                 do {
                     let key = try unlocker.unlock(keystoreJSON: keystore.keystoreJSON, password: password)
                     simulation.attach(pubkey: key.pubkey, source: .dataDirectory, at: start)
                 } catch {
-                    NodeLog.write(.error, "Failed to load keystore", [("pubkey", keystore.pubkey), ("error", "\(error)")])
+                    directory.locks.unlock(pubkey: keystore.pubkey)
+                    NodeLog.write(
+                        .error, "Failed to load keystore", [("pubkey", keystore.pubkey), ("error", "\(error)")])
                 }
             }
             for key in try directory.storedKeys() where key.remoteURL != nil {
+                guard directory.lockKeystore(pubkey: key.pubkey) else {
+                    NodeLog.write(.error, "Unable to lock keystore file", [("pubkey", key.pubkey)])
+                    continue
+                }
                 simulation.attach(pubkey: key.pubkey, source: .remote, at: start)
             }
-            return .success(NodeRuntime(
-                options: options, directory: directory, unlocker: unlocker, simulation: simulation, token: token))
+            // Decrypting keystores (a KDF each) is part of start-up: the node is not ready before it is done.
+            let loading = now() - start
+            if loading > scenario.startupDelay {
+                var longer = ScenarioUpdate()
+                longer.startupDelay = loading
+                simulation.update(longer, at: start)
+            }
+            return .success(
+                NodeRuntime(
+                    options: options, directory: directory, unlocker: unlocker, simulation: simulation, token: token))
         } catch {
             return .failure(SimCommand.Failure(message: "\(error)"))
         }
     }
 
-    private init(options: NodeOptions, directory: DataDirectory, unlocker: any KeystoreUnlocking,
-                 simulation: BeaconSimulation, token: String?) {
+    private init(
+        options: NodeOptions, directory: DataDirectory, unlocker: any KeystoreUnlocking,
+        simulation: BeaconSimulation, token: String?
+    ) {
         self.options = options
         self.directory = directory
         self.unlocker = unlocker
@@ -124,8 +149,9 @@ public final class NodeRuntime: SimulationAccess, Sendable {
         }
         guard changed else { return }
         do {
-            try directory.save(state: simulation.nodeState, ledger: simulation.ledger,
-                               protection: simulation.slashingProtection.exportInterchange())
+            try directory.save(
+                state: simulation.nodeState, ledger: simulation.ledger,
+                protection: simulation.slashingProtection.exportInterchange())
         } catch {
             NodeLog.write(.error, "Could not write the node state", [("error", "\(error)")])
         }
@@ -136,10 +162,12 @@ public final class NodeRuntime: SimulationAccess, Sendable {
     /// Runs until the node exits; returns the exit status.
     public func run() async -> Int32 {
         let configuration = options.simulationConfiguration
-        NodeLog.write(.notice, "Starting beacon node", [
-            ("version", configuration.version.full), ("network", configuration.network.name),
-            ("dataDir", options.dataDir), ("validators", "\(read { $0.validators.count })"),
-        ])
+        NodeLog.write(
+            .notice, "Starting beacon node",
+            [
+                ("version", configuration.version.full), ("network", configuration.network.name),
+                ("dataDir", options.dataDir), ("validators", "\(read { $0.validators.count })"),
+            ])
         let signals = SignalWatch()
         if let port = options.controlPort {
             do {
@@ -148,10 +176,12 @@ public final class NodeRuntime: SimulationAccess, Sendable {
                 }
                 servers.withLock { $0.append(server) }
             } catch {
-                NodeLog.write(.fatal, "Could not bind the simulator control port", [("port", "\(port)"), ("error", "\(error)")])
+                NodeLog.write(
+                    .fatal, "Could not bind the simulator control port", [("port", "\(port)"), ("error", "\(error)")])
                 return 1
             }
         }
+        guard await startMetricsServer() else { return 1 }
         var status: Int32?
         while status == nil {
             if let signal = signals.received {
@@ -175,10 +205,15 @@ public final class NodeRuntime: SimulationAccess, Sendable {
             }
             if status == nil { try? await Task.sleep(for: .milliseconds(40)) }
         }
+        let finalStatus = status ?? 0
+        simulation.withLock { simulation in
+            simulation.recordExit(status: finalStatus)  // no-op when the simulation chose the status itself
+            persist(simulation, force: true)
+        }
         hub.closeAll()
         for server in servers.withLock({ $0 }) { await server.close() }
         try? await group.shutdownGracefully()
-        return status ?? 0
+        return finalStatus
     }
 
     private func handle(_ event: SimulationEvent) async -> Int32? {
@@ -191,29 +226,66 @@ public final class NodeRuntime: SimulationAccess, Sendable {
         case .finalizedCheckpoint(let checkpoint):
             hub.publish(topic: "finalized_checkpoint", data: EventEncoding.finalizedCheckpoint(checkpoint))
         case .dutyPerformed(let duty, let slot, let index):
-            NodeLog.write(.info, duty == .attestation ? "Attestation sent" : "Block proposed",
-                          [("slot", "\(slot)"), ("validator", "\(index)")])
+            NodeLog.write(
+                .info, duty == .attestation ? "Attestation sent" : "Block proposed",
+                [("slot", "\(slot)"), ("validator", "\(index)")])
         case .dutyMissed(let miss):
-            var fields = [("duty", miss.duty.rawValue), ("slot", "\(miss.slot)"), ("validator", "\(miss.validatorIndex)"),
-                          ("reason", miss.reason.rawValue)]
+            var fields = [
+                ("duty", miss.duty.rawValue), ("slot", "\(miss.slot)"), ("validator", "\(miss.validatorIndex)"),
+                ("reason", miss.reason.rawValue),
+            ]
             if let detail = miss.detail { fields.append(("detail", detail)) }
             NodeLog.write(miss.reason == .doppelganger ? .notice : .warning, "Duty missed", fields)
         case .slotEnd(let slot, let headSlot, let wait):
-            NodeLog.write(.info, "Slot end", [
-                ("slot", "\(slot)"), ("head", "\(headSlot)"),
-                ("nextActionWait", wait.map { String(format: "%.3fs", $0) } ?? "n/a"),
-            ])
+            NodeLog.write(
+                .info, "Slot end",
+                [
+                    ("slot", "\(slot)"), ("head", "\(headSlot)"),
+                    ("nextActionWait", wait.map { String(format: "%.3fs", $0) } ?? "n/a"),
+                ])
         case .exit(let status, let reason):
             if status == 129 {
-                NodeLog.write(.fatal, "Doppelganger detection triggered! It appears a validator loaded into this "
-                              + "process is already live on the network - the validator is at serious risk of being "
-                              + "slashed!", [("reason", reason)])
+                NodeLog.write(
+                    .fatal,
+                    "Doppelganger detection triggered! It appears a validator loaded into this "
+                        + "process is already live on the network - the validator is at serious risk of being "
+                        + "slashed!", [("reason", reason)])
             } else {
                 NodeLog.write(.fatal, "Simulated crash", [("reason", reason), ("status", "\(status)")])
             }
             return status
         }
         return nil
+    }
+
+    /// The metrics server starts with the process, before the database loads, as in Nimbus (its gauges read 0
+    /// until the node runs).
+    private func startMetricsServer() async -> Bool {
+        guard options.metricsEnabled else { return true }
+        do {
+            let exposition = MetricsExposition(version: options.version, createdAt: read { $0.processStart })
+            let server = try await HTTPServer.start(
+                group: group, host: options.metrics.address, port: options.metrics.port, hub: nil
+            ) { [self] request in
+                guard request.method == "GET", request.path == "/metrics" else {
+                    return .response(
+                        APIResponse(status: 404, contentType: "text/plain", body: Array("Not found\n".utf8)))
+                }
+                let text = read { exposition.render($0.metrics) }
+                return .response(
+                    APIResponse(
+                        status: 200, contentType: MetricsExposition.contentType,
+                        body: Array(text.utf8)))
+            }
+            servers.withLock { $0.append(server) }
+            NodeLog.write(
+                .notice, "Starting metrics HTTP server",
+                [("url", "http://\(options.metrics.address):\(options.metrics.port)/metrics")])
+            return true
+        } catch {
+            NodeLog.write(.fatal, "Could not start the metrics server", [("error", "\(error)")])
+            return false
+        }
     }
 
     private func startServers() async -> Bool {
@@ -238,27 +310,14 @@ public final class NodeRuntime: SimulationAccess, Sendable {
                     return .response(.beaconError(404, "Not found"))
                 }
                 servers.withLock { $0.append(server) }
-                NodeLog.write(.info, "REST service started", [("address", "\(options.rest.address):\(options.rest.port)")])
+                NodeLog.write(
+                    .info, "REST service started", [("address", "\(options.rest.address):\(options.rest.port)")])
             }
             if let keymanager, !sharesREST {
                 let server = try await HTTPServer.start(
                     group: group, host: options.keymanager.address, port: options.keymanager.port, hub: nil
                 ) { [self] request in
                     .response(keymanager.handle(request, access: self) ?? .keymanagerError(404, "Not found"))
-                }
-                servers.withLock { $0.append(server) }
-            }
-            if options.metricsEnabled {
-                let exposition = MetricsExposition(version: options.version, createdAt: read { $0.processStart })
-                let server = try await HTTPServer.start(
-                    group: group, host: options.metrics.address, port: options.metrics.port, hub: nil
-                ) { [self] request in
-                    guard request.method == "GET", request.path == "/metrics" else {
-                        return .response(APIResponse(status: 404, contentType: "text/plain", body: Array("Not found\n".utf8)))
-                    }
-                    let text = read { exposition.render($0.metrics) }
-                    return .response(APIResponse(status: 200, contentType: MetricsExposition.contentType,
-                                                 body: Array(text.utf8)))
                 }
                 servers.withLock { $0.append(server) }
             }

@@ -2,7 +2,9 @@
 public struct NodeState: Sendable, Equatable, Codable {
     /// A node validator as remembered for downtime accounting.
     public struct Key: Sendable, Equatable, Codable {
+        /// Canonical public key.
         public var pubkey: String
+        /// Its validator index.
         public var index: UInt64
     }
 

@@ -44,7 +44,8 @@ public struct NodeVersion: Sendable, Equatable {
 
     /// Whether `text` is a usable version number ("24.9.0": three dot-separated integers).
     public static func isValidNumber(_ text: String) -> Bool {
-        let parts = (text.hasPrefix("v") ? String(text.dropFirst()) : text).split(separator: ".", omittingEmptySubsequences: false)
+        let parts = (text.hasPrefix("v") ? String(text.dropFirst()) : text).split(
+            separator: ".", omittingEmptySubsequences: false)
         return parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
     }
 

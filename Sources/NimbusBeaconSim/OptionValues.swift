@@ -35,8 +35,9 @@ struct OptionValues {
     func network() throws(SimCommand.Failure) -> NetworkProfile {
         let name = tokens.last("network") ?? "mainnet"
         guard let profile = NetworkProfile.named(name) else {
-            throw SimCommand.Failure(message: "Unknown network '\(name)' (the simulator knows mainnet, holesky, "
-                + "sepolia, hoodi)")
+            throw SimCommand.Failure(
+                message: "Unknown network '\(name)' (the simulator knows mainnet, holesky, "
+                    + "sepolia, hoodi)")
         }
         return profile
     }

@@ -3,16 +3,27 @@
 /// `crash_after` is relative (seconds from now) and is turned into `crash_at` when applied; `crash_at: null` cannot
 /// be expressed, use `"cancel_crash": true`.
 public struct ScenarioUpdate: Sendable, Equatable, Decodable {
+    /// See `Scenario`; nil leaves it unchanged.
     public var startupDelay: Double?
+    /// See `Scenario`; nil leaves it unchanged.
     public var elOffline: Bool?
+    /// See `Scenario`; nil leaves it unchanged.
     public var peers: Int?
+    /// See `Scenario`; nil leaves it unchanged.
     public var syncLag: UInt64?
+    /// See `Scenario`; nil leaves it unchanged.
     public var crashAt: Double?
+    /// See `Scenario`; nil leaves it unchanged.
     public var crashAfter: Double?
+    /// See `Scenario`; nil leaves it unchanged.
     public var crashExitCode: Int32?
+    /// See `Scenario`; nil leaves it unchanged.
     public var cancelCrash: Bool?
+    /// See `Scenario`; nil leaves it unchanged.
     public var unhealthy: Bool?
+    /// See `Scenario`; nil leaves it unchanged.
     public var missedAttestationRate: Double?
+    /// See `Scenario`; nil leaves it unchanged.
     public var doppelganger: Bool?
 
     /// An empty update.
@@ -35,7 +46,9 @@ public struct ScenarioUpdate: Sendable, Equatable, Decodable {
     /// Why the update cannot be applied, or nil.
     public var problem: String? {
         if let peers, peers < 0 { return "peers must not be negative" }
-        if let rate = missedAttestationRate, !(0...1).contains(rate) { return "missed_attestation_rate must be in 0...1" }
+        if let rate = missedAttestationRate, !(0...1).contains(rate) {
+            return "missed_attestation_rate must be in 0...1"
+        }
         if let delay = startupDelay, delay < 0 { return "startup_delay must not be negative" }
         if let after = crashAfter, after < 0 { return "crash_after must not be negative" }
         if crashAt != nil && crashAfter != nil { return "give crash_at or crash_after, not both" }

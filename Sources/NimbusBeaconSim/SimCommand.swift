@@ -13,7 +13,9 @@ public enum SimCommand: Sendable {
 
     /// A refused command line: the message to print and the exit status (1, as Nimbus's `quit 1`).
     public struct Failure: Error, Equatable, CustomStringConvertible {
+        /// What to print (empty when already logged).
         public var message: String
+        /// Exit status.
         public var status: Int32 = 1
         public var description: String { message }
     }
@@ -50,11 +52,12 @@ public enum SimCommand: Sendable {
     /// Parses a command line (without the program name).
     public static func parse(_ arguments: [String]) -> Result<SimCommand, Failure> {
         let subcommand = arguments.first.flatMap { subcommands.contains($0) ? $0 : nil }
-        let (valued, booleans) = switch subcommand {
-        case "trustedNodeSync": (trustedValued, trustedBooleans)
-        case "ledger": (ledgerValued, ledgerBooleans)
-        default: (nodeValued, nodeBooleans)
-        }
+        let (valued, booleans) =
+            switch subcommand {
+            case "trustedNodeSync": (trustedValued, trustedBooleans)
+            case "ledger": (ledgerValued, ledgerBooleans)
+            default: (nodeValued, nodeBooleans)
+            }
         do {
             let tokens = try CommandLineTokens.parse(
                 arguments, valued: valued, booleans: booleans, subcommands: subcommands)

@@ -44,9 +44,9 @@ public enum SimMain {
     /// The keystore decryption this build has.
     public static var defaultUnlocker: any KeystoreUnlocking {
         #if canImport(NimbusKeys)
-        NimbusKeysUnlocker()
+            NimbusKeysUnlocker()
         #else
-        UnavailableUnlocker()
+            UnavailableUnlocker()
         #endif
     }
 

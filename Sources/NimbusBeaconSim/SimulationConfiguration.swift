@@ -51,11 +51,17 @@ public struct SimulationConfiguration: Sendable, Equatable {
 
 /// The simulated chain a data directory belongs to.
 public struct ChainIdentity: Sendable, Equatable, Codable {
+    /// `--network` name.
     public var network: String
+    /// Genesis (Unix seconds).
     public var genesisTime: Double
+    /// Slot length.
     public var secondsPerSlot: Double
+    /// Slots per epoch.
     public var slotsPerEpoch: UInt64
+    /// The simulation seed.
     public var seed: String
+    /// Size of the validator set.
     public var validatorCount: UInt64
 
     private enum CodingKeys: String, CodingKey {

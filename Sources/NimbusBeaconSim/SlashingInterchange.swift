@@ -2,7 +2,9 @@
 public struct SlashingInterchange: Sendable, Equatable, Codable {
     /// The metadata block.
     public struct Metadata: Sendable, Equatable, Codable {
+        /// "5".
         public var interchangeFormatVersion: String
+        /// The chain the history belongs to.
         public var genesisValidatorsRoot: String
 
         private enum CodingKeys: String, CodingKey {
@@ -13,7 +15,9 @@ public struct SlashingInterchange: Sendable, Equatable, Codable {
 
     /// A signed block.
     public struct SignedBlock: Sendable, Equatable, Codable {
+        /// Decimal slot.
         public var slot: String
+        /// Optional signing root (the simulator writes none).
         public var signingRoot: String?
 
         private enum CodingKeys: String, CodingKey {
@@ -24,8 +28,11 @@ public struct SlashingInterchange: Sendable, Equatable, Codable {
 
     /// A signed attestation.
     public struct SignedAttestation: Sendable, Equatable, Codable {
+        /// Decimal source epoch.
         public var sourceEpoch: String
+        /// Decimal target epoch.
         public var targetEpoch: String
+        /// Optional signing root (the simulator writes none).
         public var signingRoot: String?
 
         private enum CodingKeys: String, CodingKey {
@@ -37,8 +44,11 @@ public struct SlashingInterchange: Sendable, Equatable, Codable {
 
     /// One validator's history.
     public struct Entry: Sendable, Equatable, Codable {
+        /// The validator key.
         public var pubkey: String
+        /// Blocks it signed.
         public var signedBlocks: [SignedBlock]
+        /// Attestations it signed.
         public var signedAttestations: [SignedAttestation]
 
         private enum CodingKeys: String, CodingKey {
@@ -48,7 +58,9 @@ public struct SlashingInterchange: Sendable, Equatable, Codable {
         }
     }
 
+    /// Format and chain.
     public var metadata: Metadata
+    /// Per-key histories.
     public var data: [Entry]
 
     /// A document.

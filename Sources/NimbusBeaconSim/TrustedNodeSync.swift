@@ -5,14 +5,18 @@ public enum TrustedNodeSync {
     public static func run(_ options: TrustedNodeSyncOptions, now: Double) -> Int32 {
         let directory = DataDirectory(root: options.dataDir)
         guard directory.isEmpty else {
-            NodeLog.write(.error, "Database already exists, trusted node sync cannot proceed: the data directory "
-                          + "must be empty", [("dataDir", options.dataDir)])
+            NodeLog.write(
+                .error,
+                "Database already exists, trusted node sync cannot proceed: the data directory "
+                    + "must be empty", [("dataDir", options.dataDir)])
             return 1
         }
-        NodeLog.write(.notice, "Starting trusted node sync", [
-            ("network", options.network.name), ("restUrl", options.trustedNodeURL), ("stateId", options.stateID),
-            ("backfill", "\(options.backfill)"), ("dataDir", options.dataDir),
-        ])
+        NodeLog.write(
+            .notice, "Starting trusted node sync",
+            [
+                ("network", options.network.name), ("restUrl", options.trustedNodeURL), ("stateId", options.stateID),
+                ("backfill", "\(options.backfill)"), ("dataDir", options.dataDir),
+            ])
         let slot: UInt64
         switch options.checkpointSlot(now: now) {
         case .success(let found): slot = found
@@ -29,9 +33,11 @@ public enum TrustedNodeSync {
         }
         let root = SimHash(seed: options.seed).root("block", "\(slot)")
         NodeLog.write(.info, "Writing checkpoint state", [("slot", "\(slot)"), ("root", root)])
-        NodeLog.write(.notice, "Done, your beacon node is ready to serve you! Don't forget to check that you're on "
-                      + "the canonical chain by comparing the checkpoint root with other online sources. See "
-                      + "https://nimbus.guide/trusted-node-sync.html for more information.", [("checkpointRoot", root)])
+        NodeLog.write(
+            .notice,
+            "Done, your beacon node is ready to serve you! Don't forget to check that you're on "
+                + "the canonical chain by comparing the checkpoint root with other online sources. See "
+                + "https://nimbus.guide/trusted-node-sync.html for more information.", [("checkpointRoot", root)])
         return 0
     }
 }

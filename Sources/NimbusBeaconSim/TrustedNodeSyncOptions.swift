@@ -1,17 +1,26 @@
 /// `trustedNodeSync` options (Nimbus's names and defaults).
 public struct TrustedNodeSyncOptions: Sendable {
+    /// `--network`.
     public var network: NetworkProfile
+    /// `--data-dir` (must be empty).
     public var dataDir: String
+    /// `--trusted-node-url` (not contacted).
     public var trustedNodeURL: String
     /// "finalized" (default), "head", "genesis", a slot or a state root.
     public var stateID: String
+    /// `--backfill` (accepted; nothing to backfill).
     public var backfill: Bool
+    /// `--trusted-block-root` (accepted, checked for form).
     public var trustedBlockRoot: String?
     /// Simulator: the chain the checkpoint belongs to (must match the node's later flags).
     public var seed: String
+    /// `--sim-genesis-time`.
     public var genesisTime: Double
+    /// `--sim-seconds-per-slot`.
     public var secondsPerSlot: Double
+    /// `--sim-slots-per-epoch`.
     public var slotsPerEpoch: UInt64
+    /// `--sim-validator-count`.
     public var validatorCount: UInt64
 
     init(_ tokens: CommandLineTokens) throws(SimCommand.Failure) {

@@ -22,7 +22,8 @@ public struct ExecutionAddress: Hashable, Sendable, CustomStringConvertible {
         guard let bytes = Hex.decode(digits) else { throw .notHex }
         self.bytes = bytes
         let letters = digits.unicodeScalars.filter { $0.properties.isAlphabetic }
-        let uniformCase = letters.allSatisfy { $0.properties.isLowercase } || letters.allSatisfy { $0.properties.isUppercase }
+        let uniformCase = letters.allSatisfy { $0.properties.isLowercase }
+            || letters.allSatisfy { $0.properties.isUppercase }
         if uniformCase && !letters.isEmpty && digits != checksummedDigits {
             if requireChecksum { throw .missingChecksum }
             return

@@ -40,7 +40,9 @@ public enum Keccak256 {
         absorb(block, into: &state)
         var digest: [UInt8] = []
         for lane in state.prefix(4) {
-            for shift in stride(from: 0, to: 64, by: 8) { digest.append(UInt8(truncatingIfNeeded: lane >> UInt64(shift))) }
+            for shift in stride(from: 0, to: 64, by: 8) {
+                digest.append(UInt8(truncatingIfNeeded: lane >> UInt64(shift)))
+            }
         }
         return digest
     }

@@ -51,7 +51,8 @@ public struct Keystore: Equatable, Sendable {
         kdf: KeystoreKDF = .random(), descriptionText: String = "", iv: [UInt8]? = nil, uuid: String? = nil,
         allowWeakParameters: Bool = false
     ) throws(KeystoreError) -> Keystore {
-        let key = try KeystoreDecryptionKey.derive(password: password, kdf: kdf, allowWeakParameters: allowWeakParameters)
+        let key = try KeystoreDecryptionKey.derive(
+            password: password, kdf: kdf, allowWeakParameters: allowWeakParameters)
         return try encrypt(
             secret: secret, key: key, pubkey: pubkey, path: path, descriptionText: descriptionText, iv: iv, uuid: uuid)
     }
@@ -66,7 +67,9 @@ public struct Keystore: Equatable, Sendable {
         guard pubkey.count == 48 else { throw .wrongLength(field: "pubkey", expected: 48, found: pubkey.count) }
         var generator = SystemRandomNumberGenerator()
         let iv = iv ?? (0..<16).map { _ in generator.next() }
-        guard iv.count == 16 else { throw .wrongLength(field: "crypto.cipher.params.iv", expected: 16, found: iv.count) }
+        guard iv.count == 16 else {
+            throw .wrongLength(field: "crypto.cipher.params.iv", expected: 16, found: iv.count)
+        }
         let uuid = uuid ?? UUIDText.random(using: &generator)
         guard UUIDText.isValid(uuid) else { throw .invalidUUID }
         let cipherMessage = key.bytes.withUnsafeBytes { keyBytes in
@@ -96,7 +99,8 @@ public struct Keystore: Equatable, Sendable {
         // A right password with a secret outside 1..<r means a damaged or non-BLS keystore: say so, not "wrong key".
         let isScalar = secret.withUnsafeBytes { bytes in
             SecretBytes(count: 32).withUnsafeMutableBytes { reduced in
-                !ScalarReduction.reduce(bytes, into: reduced) && ConstantTime.equals(bytes, UnsafeRawBufferPointer(reduced))
+                let isZero = ScalarReduction.reduce(bytes, into: reduced)
+                return !isZero && ConstantTime.equals(bytes, UnsafeRawBufferPointer(reduced))
             }
         }
         guard secret.count == 32, isScalar else { throw .secretNotABLSKey }

@@ -32,7 +32,8 @@ extension MnemonicError: CustomStringConvertible {
                 + "(ethstaker-deposit-cli and this tool create 24): check for a missing or extra word"
         case .unknownWords(let words):
             let positions = words.map { String($0.position) }
-            let which = positions.count == 1 ? "word \(positions[0]) is" : "words \(positions.joined(separator: ", ")) are"
+            let which = positions.count == 1
+                ? "word \(positions[0]) is" : "words \(positions.joined(separator: ", ")) are"
             return "\(which) not in the BIP-39 English word list: check the spelling against your written copy "
                 + "(the first four letters of each word are enough)"
         case .badChecksum:

@@ -34,10 +34,12 @@ public struct Network: Hashable, Sendable, CustomStringConvertible {
     /// A devnet or other network given by its genesis fork version (4 bytes). The name goes into `network_name`.
     public static func custom(name: String, genesisForkVersion: [UInt8]) throws(NetworkError) -> Network {
         guard genesisForkVersion.count == 4 else { throw .invalidForkVersion }
-        guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x21 && $0.value < 0x7F }) else {
+        let printable = name.unicodeScalars.allSatisfy { $0.value >= 0x21 && $0.value < 0x7F }
+        guard !name.isEmpty, printable else {
             throw .invalidName
         }
-        if let known = known.first(where: { $0.name == name.lowercased() }), known.genesisForkVersion != genesisForkVersion {
+        if let known = known.first(where: { $0.name == name.lowercased() }),
+           known.genesisForkVersion != genesisForkVersion {
             throw .nameTakenByKnownNetwork(known.name)
         }
         return Network(name: name, genesisForkVersion: genesisForkVersion)

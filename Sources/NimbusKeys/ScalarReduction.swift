@@ -5,7 +5,9 @@
 /// negligible next to the HKDF calls around it.
 enum ScalarReduction {
     /// r = 0x73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001, least significant limb first.
-    static let order: [UInt64] = [0xffff_ffff_0000_0001, 0x53bd_a402_fffe_5bfe, 0x3339_d808_09a1_d805, 0x73ed_a753_299d_7d48]
+    static let order: [UInt64] = [
+        0xffff_ffff_0000_0001, 0x53bd_a402_fffe_5bfe, 0x3339_d808_09a1_d805, 0x73ed_a753_299d_7d48,
+    ]
 
     /// Writes `input mod r` as 32 big-endian bytes into `output`. Returns whether the result is zero.
     @discardableResult
@@ -34,25 +36,33 @@ enum ScalarReduction {
         return (accumulator.0 | accumulator.1 | accumulator.2 | accumulator.3) == 0
     }
 
-    /// `value - r` when value ≥ r, else `value`, selected by a mask rather than a branch.
+    /// `value - r` when value ≥ r, else `value`, selected by a mask rather than a branch. Borrows are turned
+    /// into integers by reinterpreting the Bool's byte, not with `?:` or `||`, which may compile to branches.
     private static func subtractOrderIfNotBelow(
         _ value: (UInt64, UInt64, UInt64, UInt64)
     ) -> (UInt64, UInt64, UInt64, UInt64) {
-        let (d0, b0) = value.0.subtractingReportingOverflow(order[0])
-        let (d1a, b1a) = value.1.subtractingReportingOverflow(order[1])
-        let (d1, b1b) = d1a.subtractingReportingOverflow(b0 ? 1 : 0)
-        let (d2a, b2a) = value.2.subtractingReportingOverflow(order[2])
-        let (d2, b2b) = d2a.subtractingReportingOverflow((b1a || b1b) ? 1 : 0)
-        let (d3a, b3a) = value.3.subtractingReportingOverflow(order[3])
-        let (d3, b3b) = d3a.subtractingReportingOverflow((b2a || b2b) ? 1 : 0)
-        let borrow = (b3a || b3b) ? UInt64(1) : 0
-        // borrow = 1: value < r, keep value; borrow = 0: take the difference.
-        let keep = 0 &- borrow
+        let (d0, b0) = subtract(value.0, order[0], borrow: 0)
+        let (d1, b1) = subtract(value.1, order[1], borrow: b0)
+        let (d2, b2) = subtract(value.2, order[2], borrow: b1)
+        let (d3, b3) = subtract(value.3, order[3], borrow: b2)
+        // b3 = 1: value < r, keep value; b3 = 0: take the difference.
+        let keep = 0 &- b3
         return (
             (value.0 & keep) | (d0 & ~keep),
             (value.1 & keep) | (d1 & ~keep),
             (value.2 & keep) | (d2 & ~keep),
             (value.3 & keep) | (d3 & ~keep)
         )
+    }
+
+    /// a - b - borrow, with the outgoing borrow as 0 or 1.
+    private static func subtract(_ a: UInt64, _ b: UInt64, borrow: UInt64) -> (UInt64, UInt64) {
+        let (first, overflow1) = a.subtractingReportingOverflow(b)
+        let (second, overflow2) = first.subtractingReportingOverflow(borrow)
+        return (second, bit(overflow1) | bit(overflow2))
+    }
+
+    private static func bit(_ flag: Bool) -> UInt64 {
+        UInt64(unsafeBitCast(flag, to: UInt8.self))
     }
 }

@@ -3,14 +3,16 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// A buffer of secret bytes (a seed, a secret key, a processed password, a derived keystore key) that lives outside
 /// Swift's copy-on-write storage, so that there is exactly one copy to wipe.
 ///
 /// It is a class on purpose: passing it around copies the reference, never the bytes. The bytes are wiped
 /// (`explicit_bzero`, which the compiler may not elide) by `wipe()` and again when the last reference goes away.
-/// Where the memory comes from is the allocator's choice: the default is the heap; the signer passes an allocator
-/// backed by libsodium's guarded, locked pages.
+/// Where the memory comes from is the allocator's choice: the heap unless the process sets
+/// `SecretBytes.defaultAllocator` (the signer sets one backed by libsodium's guarded, locked pages at start-up, and
+/// then every seed, key and password this module derives lives there) or a caller passes one.
 ///
 /// Limits, because this is Swift: bytes that a caller reads out through `withUnsafeBytes` into an `Array`, `Data` or
 /// `String` are copies this type cannot reach; swift-crypto keeps its own copies of keys inside `SymmetricKey`
@@ -26,7 +28,7 @@ public final class SecretBytes: @unchecked Sendable {
     public let count: Int
 
     /// A zero-filled buffer of `count` bytes from `allocator`.
-    public init(count: Int, allocator: any SecretAllocator = HeapSecretAllocator()) {
+    public init(count: Int, allocator: any SecretAllocator = SecretBytes.defaultAllocator) {
         precondition(count >= 0, "negative secret length")
         self.count = count
         self.allocator = allocator
@@ -36,7 +38,9 @@ public final class SecretBytes: @unchecked Sendable {
     }
 
     /// A copy of `bytes`. The source stays the caller's to wipe (see `SecretBytes.wipe(_:)` for arrays).
-    public convenience init(copying bytes: some Collection<UInt8>, allocator: any SecretAllocator = HeapSecretAllocator()) {
+    public convenience init(
+        copying bytes: some Collection<UInt8>, allocator: any SecretAllocator = SecretBytes.defaultAllocator
+    ) {
         self.init(count: bytes.count, allocator: allocator)
         var offset = 0
         for byte in bytes {
@@ -47,7 +51,7 @@ public final class SecretBytes: @unchecked Sendable {
 
     /// A buffer of `count` bytes filled by `body`, which receives the (zeroed) buffer to write into.
     public convenience init(
-        count: Int, allocator: any SecretAllocator = HeapSecretAllocator(),
+        count: Int, allocator: any SecretAllocator = SecretBytes.defaultAllocator,
         filling body: (UnsafeMutableRawBufferPointer) throws -> Void
     ) rethrows {
         self.init(count: count, allocator: allocator)
@@ -100,6 +104,18 @@ public final class SecretBytes: @unchecked Sendable {
         #else
         memset_s(pointer, count, 0, count)
         #endif
+    }
+}
+
+extension SecretBytes {
+    private static let defaultAllocatorStorage = Mutex<any SecretAllocator>(HeapSecretAllocator())
+
+    /// The allocator of every `SecretBytes` made without an explicit one, including all those this module makes
+    /// internally (seeds, derived keys, Lamport chunks, processed passwords, keystore keys). Set it once at start-up,
+    /// before any secret exists; buffers already allocated keep the allocator they came from.
+    public static var defaultAllocator: any SecretAllocator {
+        get { defaultAllocatorStorage.withLock { $0 } }
+        set { defaultAllocatorStorage.withLock { $0 = newValue } }
     }
 }
 

@@ -30,22 +30,29 @@ public struct WithdrawalCredentials: Hashable, Sendable, CustomStringConvertible
     /// 0x00 credentials: the prefix and the last 31 bytes of SHA-256 of the withdrawal public key (48 bytes).
     public static func bls(withdrawalPublicKey: [UInt8]) -> WithdrawalCredentials {
         precondition(withdrawalPublicKey.count == 48, "a compressed BLS public key is 48 bytes")
-        return WithdrawalCredentials(unchecked: [Kind.bls.rawValue] + SHA256.hash(data: withdrawalPublicKey).dropFirst())
+        let digest = Array(SHA256.hash(data: withdrawalPublicKey))
+        return WithdrawalCredentials(unchecked: [Kind.bls.rawValue] + digest.dropFirst())
     }
 
     /// 0x01 credentials: prefix, 11 zero bytes, the 20-byte address.
     public static func executionAddress(_ address: ExecutionAddress) -> WithdrawalCredentials {
-        WithdrawalCredentials(unchecked: [Kind.executionAddress.rawValue] + [UInt8](repeating: 0, count: 11) + address.bytes)
+        addressCredentials(.executionAddress, address)
     }
 
     /// 0x02 credentials: prefix, 11 zero bytes, the 20-byte address.
     public static func compounding(_ address: ExecutionAddress) -> WithdrawalCredentials {
-        WithdrawalCredentials(unchecked: [Kind.compounding.rawValue] + [UInt8](repeating: 0, count: 11) + address.bytes)
+        addressCredentials(.compounding, address)
+    }
+
+    private static func addressCredentials(_ kind: Kind, _ address: ExecutionAddress) -> WithdrawalCredentials {
+        WithdrawalCredentials(unchecked: [kind.rawValue] + [UInt8](repeating: 0, count: 11) + address.bytes)
     }
 
     /// Credentials read from a deposit: a known prefix, and for address types the 11 zero bytes.
     public init(bytes: [UInt8]) throws(DepositError) {
-        guard bytes.count == 32 else { throw .wrongLength(field: "withdrawal_credentials", expected: 32, found: bytes.count) }
+        guard bytes.count == 32 else {
+            throw .wrongLength(field: "withdrawal_credentials", expected: 32, found: bytes.count)
+        }
         guard let kind = Kind(rawValue: bytes[0]) else { throw .unsupportedWithdrawalPrefix(bytes[0]) }
         if kind != .bls, bytes[1..<12].contains(where: { $0 != 0 }) {
             throw .malformedWithdrawalCredentials

@@ -50,6 +50,12 @@ struct FieldTests {
             #expect(a.squared().sqrt().map { $0 == a || $0 == -a } == true)
             #expect(Fp(canonicalBigEndian: a.bigEndianBytes[...]) == a)
         }
+        // Edge values through the dedicated squaring: 0, 1, -1 = p - 1, and 2^383 mod p.
+        let large = Fp(reducingBigEndian: ([0x80] + [UInt8](repeating: 0, count: 47))[...])
+        for edge in [Fp.zero, Fp.one, -Fp.one, large, -large] {
+            #expect(edge.squared() == edge * edge)
+        }
+        #expect((-Fp.one).squared() == .one)
         #expect(Fp.zero.inverse() == .zero)
         #expect((-Fp.one).sqrt() == nil)  // p = 3 mod 4: -1 is not a square
         #expect(Fp(canonicalBigEndian: wordsToBigEndian(Fp.modulusNatural.words)[...]) == nil)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import NimbusBeaconSim
 
 /// The pure core, driven with an injected clock: sync progression, duties, scenario effects, the ledger and
@@ -10,7 +11,8 @@ struct BeaconSimulationTests {
 
     /// 1-second slots, 4 per epoch, 16 validators, genesis at 0, an execution client configured.
     static func configuration(
-        initialSyncDistance: UInt64 = 0, syncRate: Double = 10, doppelganger: Bool = false, el: String? = "http://el:8551"
+        initialSyncDistance: UInt64 = 0, syncRate: Double = 10, doppelganger: Bool = false,
+        el: String? = "http://el:8551"
     ) -> SimulationConfiguration {
         SimulationConfiguration(
             clock: SlotClock(genesisTime: 0, secondsPerSlot: 1, slotsPerEpoch: 4), seed: "core-tests",
@@ -203,7 +205,8 @@ struct BeaconSimulationTests {
                 if time > ledger.accountedThrough!, time < 130.7 { expected += 1 }
             }
         }
-        for slot: UInt64 in 111...130 where state.validators.contains(where: { $0.index == second.schedule.proposer(of: slot) }) {
+        for slot: UInt64 in 111...130
+        where state.validators.contains(where: { $0.index == second.schedule.proposer(of: slot) }) {
             expected += 1
         }
         #expect(down.count == expected)
@@ -282,11 +285,16 @@ struct BeaconSimulationTests {
     @Test func importedHistoryMakesTheNodeRefuseWhatWasSignedElsewhere() throws {
         var sim = Self.simulation(keys: [Self.keyA])
         let root = Self.configuration().network.genesisValidatorsRoot
-        try sim.importSlashingProtection(SlashingInterchange(genesisValidatorsRoot: root, data: [
-            .init(pubkey: Self.keyA, signedBlocks: [.init(slot: "1000")], signedAttestations: [
-                .init(sourceEpoch: "29", targetEpoch: "30"),
-            ]),
-        ]))
+        try sim.importSlashingProtection(
+            SlashingInterchange(
+                genesisValidatorsRoot: root,
+                data: [
+                    .init(
+                        pubkey: Self.keyA, signedBlocks: [.init(slot: "1000")],
+                        signedAttestations: [
+                            .init(sourceEpoch: "29", targetEpoch: "30")
+                        ])
+                ]))
         sim.advance(to: 140)
         let refused = sim.ledger.missed.filter { $0.reason == .slashingProtection }
         let attestations = refused.filter { $0.duty == .attestation }
@@ -295,7 +303,8 @@ struct BeaconSimulationTests {
         #expect(sim.ledger.totals["proposal"]?.performed ?? 0 == 0, "every slot is below the imported block at 1000")
         #expect(sim.ledger.totals["attestation"]!.performed == 4, "epochs 31 to 34")
         #expect(throws: SlashingProtection.ImportError.otherChain) {
-            try sim.importSlashingProtection(SlashingInterchange(genesisValidatorsRoot: "0x" + String(repeating: "0", count: 64), data: []))
+            try sim.importSlashingProtection(
+                SlashingInterchange(genesisValidatorsRoot: "0x" + String(repeating: "0", count: 64), data: []))
         }
     }
 }

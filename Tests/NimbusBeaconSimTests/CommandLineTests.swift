@@ -1,4 +1,5 @@
 import Testing
+
 @testable import NimbusBeaconSim
 
 @Suite("Command line (Nimbus's option names and forms)")
@@ -63,23 +64,30 @@ struct CommandLineTests {
 
     @Test func keymanagerNeedsATokenFile() throws {
         let options = try node(["--keymanager"])
-        #expect(options.keymanagerProblem?.message
-            == "To enable the Keymanager API, you must also specify the --keymanager-token-file option.")
+        #expect(
+            options.keymanagerProblem?.message
+                == "To enable the Keymanager API, you must also specify the --keymanager-token-file option.")
         #expect(options.keymanagerProblem?.status == 1)
         #expect(try node(["--keymanager", "--keymanager-token-file=/t"]).keymanagerProblem == nil)
     }
 
     @Test func keymanagerSharesRESTOnlyOnTheSameAddressAndPort() throws {
         #expect(try node(["--rest", "--keymanager", "--keymanager-token-file=/t"]).keymanagerSharesREST)
-        #expect(!(try node(["--rest", "--keymanager", "--keymanager-port=5053", "--keymanager-token-file=/t"])
-            .keymanagerSharesREST))
-        #expect(!(try node(["--rest", "--keymanager", "--keymanager-address=0.0.0.0", "--keymanager-token-file=/t"])
-            .keymanagerSharesREST))
+        #expect(
+            !(try node(["--rest", "--keymanager", "--keymanager-port=5053", "--keymanager-token-file=/t"])
+                .keymanagerSharesREST))
+        #expect(
+            !(try node(["--rest", "--keymanager", "--keymanager-address=0.0.0.0", "--keymanager-token-file=/t"])
+                .keymanagerSharesREST))
     }
 
     @Test func versionAndSimulatedVersion() throws {
-        guard case .version(let version) = try SimCommand.parse(["--version", "--sim-version=24.10.0",
-                                                                 "--sim-commit=abcdef0123"]).get() else {
+        guard
+            case .version(let version) = try SimCommand.parse([
+                "--version", "--sim-version=24.10.0",
+                "--sim-commit=abcdef0123",
+            ]).get()
+        else {
             Issue.record("not a version command")
             return
         }
@@ -114,10 +122,12 @@ struct CommandLineTests {
     }
 
     @Test func trustedCheckpointIsTheFinalizedEpochStart() throws {
-        guard case .trustedNodeSync(let options) = try SimCommand.parse([
-            "trustedNodeSync", "--data-dir=/x", "--trusted-node-url=u", "--sim-genesis-time=0",
-            "--sim-seconds-per-slot=1", "--sim-slots-per-epoch=4",
-        ]).get() else { return }
+        guard
+            case .trustedNodeSync(let options) = try SimCommand.parse([
+                "trustedNodeSync", "--data-dir=/x", "--trusted-node-url=u", "--sim-genesis-time=0",
+                "--sim-seconds-per-slot=1", "--sim-slots-per-epoch=4",
+            ]).get()
+        else { return }
         #expect(try options.checkpointSlot(now: 103.5).get() == 92, "wall slot 103, epoch 25, finalized 23")
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import NimbusBeaconSim
 
 @Suite("Prometheus exposition")
@@ -27,18 +28,22 @@ struct MetricsExpositionTests {
         #expect(value("beacon_attestations_sent_total") == 3)
         #expect(value("validator_monitor_prev_epoch_on_chain_attester_hit_total", ["validator": "total"]) == 2)
         #expect(value("validator_monitor_prev_epoch_on_chain_attester_miss_total", ["validator": "total"]) == 1)
-        #expect(value("engine_api_responses_total", ["url": "http://el:8551", "request": "newPayload", "status": "200"]) == 4)
+        #expect(
+            value("engine_api_responses_total", ["url": "http://el:8551", "request": "newPayload", "status": "200"])
+                == 4)
         #expect(value("engine_api_timeouts_total", ["url": "http://el:8551", "request": "newPayload"]) == 1)
         #expect(value("version", ["version": "v24.9.0-f54a03-stateofus", "commit": "f54a0366a"]) == 1)
         #expect(samples.contains { $0.name == "next_proposal_wait" && $0.value == nil }, "+Inf")
         #expect(families["next_action_wait"]?.type == "gauge")
         #expect(families["next_action_wait"]?.help == "Seconds until the next attestation will be sent")
         #expect(families["beacon_attestations_sent"]?.type == "counter")
-        for name in ["next_action_wait", "next_proposal_wait", "sync_committee_active", "beacon_slot", "beacon_head_slot",
-                     "beacon_finalized_epoch", "nbc_peers", "version", "beacon_attestations_sent",
-                     "validator_monitor_prev_epoch_on_chain_attester_hit",
-                     "validator_monitor_prev_epoch_on_chain_attester_miss", "engine_api_responses",
-                     "engine_api_timeouts"] {
+        for name in [
+            "next_action_wait", "next_proposal_wait", "sync_committee_active", "beacon_slot", "beacon_head_slot",
+            "beacon_finalized_epoch", "nbc_peers", "version", "beacon_attestations_sent",
+            "validator_monitor_prev_epoch_on_chain_attester_hit",
+            "validator_monitor_prev_epoch_on_chain_attester_miss", "engine_api_responses",
+            "engine_api_timeouts",
+        ] {
             #expect(text.contains("# HELP \(name) "), "HELP for \(name)")
             #expect(text.contains("# TYPE \(name) "), "TYPE for \(name)")
         }

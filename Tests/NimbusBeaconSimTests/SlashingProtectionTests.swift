@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NimbusBeaconSim
 
 /// The EIP-3076 interchange test suite (shared/vectors/slashing_protection): imports succeed or fail as the vectors
@@ -50,8 +51,11 @@ struct SlashingProtectionTests {
 
     static func vectors() throws -> [Vector] {
         let folder = Paths.vectors.appendingPathComponent("slashing_protection/tests/generated")
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
-        return try names.map { try JSONDecoder().decode(Vector.self, from: Data(contentsOf: folder.appendingPathComponent($0))) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
+            .sorted()
+        return try names.map {
+            try JSONDecoder().decode(Vector.self, from: Data(contentsOf: folder.appendingPathComponent($0)))
+        }
     }
 
     @Test func theVectorsAreThere() throws {
@@ -83,8 +87,9 @@ struct SlashingProtectionTests {
                 let source = try #require(UInt64(attestation.sourceEpoch))
                 let target = try #require(UInt64(attestation.targetEpoch))
                 if !attestation.shouldSucceed {
-                    #expect(!protection.maySignAttestation(pubkey: key, source: source, target: target),
-                            "\(vector.name): attestation \(source)->\(target)")
+                    #expect(
+                        !protection.maySignAttestation(pubkey: key, source: source, target: target),
+                        "\(vector.name): attestation \(source)->\(target)")
                 } else {
                     protection.recordAttestation(pubkey: key, source: source, target: target)
                 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import NimbusBeaconSim
 
 @Suite("Slot clock")

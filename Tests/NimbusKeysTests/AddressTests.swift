@@ -42,9 +42,15 @@ import Testing
         #expect(throws: AddressError.missingChecksum) {
             try ExecutionAddress(parsing: "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")
         }
-        #expect(throws: AddressError.missingPrefix) { try ExecutionAddress(parsing: "5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed") }
-        #expect(throws: AddressError.wrongLength(hexDigits: 38)) { try ExecutionAddress(parsing: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA") }
-        #expect(throws: AddressError.notHex) { try ExecutionAddress(parsing: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeg") }
+        #expect(throws: AddressError.missingPrefix) {
+            try ExecutionAddress(parsing: "5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")
+        }
+        #expect(throws: AddressError.wrongLength(hexDigits: 38)) {
+            try ExecutionAddress(parsing: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA")
+        }
+        #expect(throws: AddressError.notHex) {
+            try ExecutionAddress(parsing: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeg")
+        }
     }
 
     @Test func surroundingWhitespaceIsIgnored() throws {

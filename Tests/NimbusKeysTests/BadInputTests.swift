@@ -65,8 +65,10 @@ import Testing
          .invalidHex(field: "crypto.cipher.params.iv")),
         ("\"iv\": \"264daa3f303d7259501c93d997d84fe6\"", "\"iv\": \"264daa3f303d7259501c93d997d84f\"",
          .wrongLength(field: "crypto.cipher.params.iv", expected: 16, found: 15)),
-        ("\"n\": 262144", "\"n\": 262143", .invalidKDFParameter(name: "n", reason: "must be a power of two, at least 2")),
-        ("\"n\": 262144", "\"n\": 2097152", .invalidKDFParameter(name: "n", reason: "exceeds this tool's limit of 2^20")),
+        ("\"n\": 262144", "\"n\": 262143",
+         .invalidKDFParameter(name: "n", reason: "must be a power of two, at least 2")),
+        ("\"n\": 262144", "\"n\": 2097152",
+         .invalidKDFParameter(name: "n", reason: "exceeds this tool's limit of 2^20")),
         ("\"n\": 262144", "\"n\": 262144.0",
          .wrongType(field: "crypto.kdf.params.n", expected: "a non-negative integer below 2^31")),
         ("\"dklen\": 32", "\"dklen\": 16", .invalidKDFParameter(name: "dklen", reason: "must be 32")),
@@ -107,11 +109,13 @@ import Testing
 
     @Test func keystoreMessagesAreActionable() {
         #expect(KeystoreError.unsupportedKDF("argon2id").description
-            == "the keystore uses the key-derivation function \"argon2id\"; EIP-2335 defines only \"scrypt\" and \"pbkdf2\"")
+            == "the keystore uses the key-derivation function \"argon2id\"; "
+            + "EIP-2335 defines only \"scrypt\" and \"pbkdf2\"")
         #expect(KeystoreError.missingField("crypto.kdf.params.salt").description
             == "the keystore has no \"crypto.kdf.params.salt\" field, which EIP-2335 requires")
         #expect(KeystoreError.invalidHex(field: "crypto.cipher.params.iv").description
-            == "the keystore's \"crypto.cipher.params.iv\" field is not valid hex (an even number of 0-9/a-f digits, no 0x prefix)")
+            == "the keystore's \"crypto.cipher.params.iv\" field is not valid hex "
+            + "(an even number of 0-9/a-f digits, no 0x prefix)")
         #expect(KeystoreError.wrongLength(field: "crypto.cipher.params.iv", expected: 16, found: 15).description
             == "the keystore's \"crypto.cipher.params.iv\" must be 16 bytes, not 15")
     }
@@ -164,7 +168,8 @@ import Testing
         #expect(throws: DepositError.entry(index: 0, .depositMessageRootMismatch)) {
             try verify(file.replacingOccurrences(of: "32000000000", with: "31000000000"))
         }
-        #expect(throws: DepositError.entry(index: 0, .amountOutOfRange(gwei: 64_000_000_000, kind: .executionAddress))) {
+        let tooMuch = DepositError.amountOutOfRange(gwei: 64_000_000_000, kind: .executionAddress)
+        #expect(throws: DepositError.entry(index: 0, tooMuch)) {
             try verify(file.replacingOccurrences(of: "32000000000", with: "64000000000"))
         }
         #expect(throws: DepositError.entry(index: 0, .networkNameMismatch(found: "mainnet2", expected: "mainnet"))) {

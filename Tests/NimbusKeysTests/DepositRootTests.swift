@@ -5,10 +5,18 @@ import Testing
 /// ethstaker-deposit 1.3.1 (mnemonic "abandon … about", no passphrase, index 0, mainnet, 0x01 to EIP-55's example
 /// address, 32 ETH).
 @Suite struct DepositRootTests {
-    static let pubkey = "b3e445d43871965d890a398f719348a1405ac72e35b92727cc570026f54471af7ea7b2040622a8fd0b5bfb2a209b5911"
-    static let signature = "8c0771e34d895621cdf282847052d826327044ee28b0ea617e8e597b27ef29a715ae6bbd716421560280fa8b23f7454f"
-        + "09bb1e3f12c4f650130c7967b2bc11f3ac5ec35707406509c238890ea2de0756c4f758cf650792fe96777f6ab1559ce4"
-    static let file = #"[{"pubkey": "\#(pubkey)", "withdrawal_credentials": "0100000000000000000000005aaeb6053f3e94c9b9a09f33669435e7ef1beaed", "amount": 32000000000, "signature": "\#(signature)", "deposit_message_root": "67ecc19c0ef1f147b597e65d10a3257fc19866e00724f072286f57d37d634076", "deposit_data_root": "ed852ba434a86bb5394d137682d508851a921ec97b7a93d3df6d2800b34b2c6d", "fork_version": "00000000", "network_name": "mainnet", "deposit_cli_version": "1.3.1"}]"#
+    static let pubkey = "b3e445d43871965d890a398f719348a1405ac72e35b92727"
+        + "cc570026f54471af7ea7b2040622a8fd0b5bfb2a209b5911"
+    static let signature = "8c0771e34d895621cdf282847052d826327044ee28b0ea617e8e597b27ef29a7"
+        + "15ae6bbd716421560280fa8b23f7454f09bb1e3f12c4f650130c7967b2bc11f3"
+        + "ac5ec35707406509c238890ea2de0756c4f758cf650792fe96777f6ab1559ce4"
+    /// The whole file as ethstaker-deposit 1.3.1 writes it: one line, Python's json.dump spacing.
+    static let file = #"[{"pubkey": "\#(pubkey)", "#
+        + #""withdrawal_credentials": "0100000000000000000000005aaeb6053f3e94c9b9a09f33669435e7ef1beaed", "#
+        + #""amount": 32000000000, "signature": "\#(signature)", "#
+        + #""deposit_message_root": "67ecc19c0ef1f147b597e65d10a3257fc19866e00724f072286f57d37d634076", "#
+        + #""deposit_data_root": "ed852ba434a86bb5394d137682d508851a921ec97b7a93d3df6d2800b34b2c6d", "#
+        + #""fork_version": "00000000", "network_name": "mainnet", "deposit_cli_version": "1.3.1"}]"#
 
     @Test func rootsAndFileMatchEthstaker() throws {
         let address = try ExecutionAddress(parsing: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")
@@ -81,7 +89,9 @@ import Testing
         #expect(Network.holesky.genesisForkVersion == [0x01, 0x01, 0x70, 0x00])
         let devnet = try Network.custom(name: "devnet-7", genesisForkVersionHex: "0x10000038")
         #expect(devnet.genesisForkVersion == [0x10, 0x00, 0x00, 0x38])
-        #expect(throws: NetworkError.invalidForkVersion) { try Network.custom(name: "x", genesisForkVersionHex: "0x100000") }
+        #expect(throws: NetworkError.invalidForkVersion) {
+            try Network.custom(name: "x", genesisForkVersionHex: "0x100000")
+        }
         #expect(throws: NetworkError.nameTakenByKnownNetwork("mainnet")) {
             try Network.custom(name: "mainnet", genesisForkVersion: [1, 2, 3, 4])
         }

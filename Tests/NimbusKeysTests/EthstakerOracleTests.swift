@@ -26,7 +26,9 @@ import Testing
             let entropy = SecretBytes(copying: (0..<bytes).map { _ in UInt8.random(in: 0...255) })
             let mnemonic = try Mnemonic(entropy: entropy)
             let phrase = mnemonic.words.joined(separator: " ")
-            requests.append(["op": "mnemonic", "entropy": Hex.encode(entropy.copyToArray()), "words": Mnemonic.englishWords])
+            requests.append([
+                "op": "mnemonic", "entropy": Hex.encode(entropy.copyToArray()), "words": Mnemonic.englishWords,
+            ])
             expected.append((phrase, nil))
             let passphrase = Self.passphrases.randomElement()!
             requests.append(["op": "seed", "mnemonic": phrase, "passphrase": passphrase])
@@ -57,8 +59,10 @@ import Testing
             let credential = tree.credential(validatorIndex: index)
             #expect(response["signing_sk"] as? String == Hex.encode(credential.signingKey.copyToArray()), "\(phrase)")
             #expect(response["withdrawal_sk"] as? String == Hex.encode(credential.withdrawalKey.copyToArray()))
-            #expect(response["signing_pk"] as? String == Hex.encode(try bls.publicKey(secretKey: credential.signingKey)))
-            #expect(response["withdrawal_pk"] as? String == Hex.encode(try bls.publicKey(secretKey: credential.withdrawalKey)))
+            let signingPublicKey = try bls.publicKey(secretKey: credential.signingKey)
+            let withdrawalPublicKey = try bls.publicKey(secretKey: credential.withdrawalKey)
+            #expect(response["signing_pk"] as? String == Hex.encode(signingPublicKey))
+            #expect(response["withdrawal_pk"] as? String == Hex.encode(withdrawalPublicKey))
         }
     }
 
@@ -100,7 +104,9 @@ import Testing
         let responses = try Oracle.run(requests)
         for (file, response) in zip(files, responses) {
             #expect(response["file_name"] as? String == DepositDataFile.fileName(timestamp: timestamp))
-            #expect(response["contents"] as? String == DepositDataFile.encode(file.entries), "\(file.network): \(file.phrase)")
+            #expect(
+                response["contents"] as? String == DepositDataFile.encode(file.entries),
+                "\(file.network): \(file.phrase)")
             #expect(response["data"] as? [String] == file.entries.map(\.json))
         }
         // Their file passes our verification (one network: verification costs a pairing per deposit).

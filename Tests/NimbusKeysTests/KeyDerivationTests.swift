@@ -62,7 +62,9 @@ import Testing
         let order = TestSupport.bytes("73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001")
         func reduce(_ bytes: [UInt8]) -> [UInt8] {
             var out = [UInt8](repeating: 0, count: 32)
-            bytes.withUnsafeBytes { input in out.withUnsafeMutableBytes { _ = ScalarReduction.reduce(input, into: $0) } }
+            bytes.withUnsafeBytes { input in
+                out.withUnsafeMutableBytes { _ = ScalarReduction.reduce(input, into: $0) }
+            }
             return out
         }
         #expect(reduce(order) == [UInt8](repeating: 0, count: 32))

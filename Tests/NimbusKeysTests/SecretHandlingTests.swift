@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NimbusKeys
 
@@ -57,6 +58,37 @@ import Testing
         }
         #expect(recorder.live == 0)
         #expect(recorder.releasedClean)
+    }
+
+    /// With a process-wide default allocator, the secrets the module makes internally (seed, master and child keys,
+    /// Lamport chunks) come from it and go back to it wiped. Other tests running meanwhile may use it too, which
+    /// keeps the property true (everything released wiped), so only lower bounds are checked.
+    @Test func defaultAllocatorReceivesInternalSecrets() throws {
+        final class Recorder: SecretAllocator, @unchecked Sendable {
+            let lock = NSLock()
+            var allocations = 0
+            var releasedDirty = 0
+            func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
+                lock.withLock { allocations += 1 }
+                return UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 16)
+            }
+            func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
+                let clean = UnsafeRawBufferPointer(start: pointer, count: byteCount).allSatisfy { $0 == 0 }
+                lock.withLock { releasedDirty += clean ? 0 : 1 }
+                pointer.deallocate()
+            }
+        }
+        let recorder = Recorder()
+        let previous = SecretBytes.defaultAllocator
+        SecretBytes.defaultAllocator = recorder
+        defer { SecretBytes.defaultAllocator = previous }
+        do {
+            let seed = try Mnemonic(phrase: BadInputTests.phrase).seed()
+            let credential = try ValidatorKeyTree(seed: seed).credential(validatorIndex: 1)
+            #expect(credential.signingKey.count == 32)
+        }
+        #expect(recorder.lock.withLock { recorder.allocations } >= 20)
+        #expect(recorder.lock.withLock { recorder.releasedDirty } == 0)
     }
 
     @Test func constantTimeComparison() {

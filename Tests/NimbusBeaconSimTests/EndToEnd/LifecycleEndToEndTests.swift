@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NimbusBeaconSim
 
 extension EndToEnd {
@@ -10,7 +11,8 @@ extension EndToEnd {
             #expect(status == 0)
             let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             #expect(lines.first == "Nimbus beacon node v24.9.0-f54a03-stateofus")
-            #expect(lines[1].hasPrefix("Copyright (c) 2019-") && lines[1].hasSuffix("Status Research & Development GmbH"))
+            #expect(
+                lines[1].hasPrefix("Copyright (c) 2019-") && lines[1].hasSuffix("Status Research & Development GmbH"))
             #expect(lines[2] == "")
             #expect(lines[3].hasPrefix("eth2 specification v"))
             #expect(lines[4] == "")
@@ -20,13 +22,18 @@ extension EndToEnd {
         }
 
         @Test func keymanagerWithoutATokenFileQuits() throws {
-            let (status, output) = try SimProcess.runToEnd(["--keymanager", "--data-dir=\(Paths.temporaryDirectory("tok").path)"])
+            let (status, output) = try SimProcess.runToEnd([
+                "--keymanager", "--data-dir=\(Paths.temporaryDirectory("tok").path)",
+            ])
             #expect(status == 1)
-            #expect(output.contains("To enable the Keymanager API, you must also specify the --keymanager-token-file option."))
+            #expect(
+                output.contains(
+                    "To enable the Keymanager API, you must also specify the --keymanager-token-file option."))
             let empty = Paths.temporaryDirectory("tok").appendingPathComponent("empty")
             try "\n".write(to: empty, atomically: true, encoding: .utf8)
             let (emptyStatus, emptyOutput) = try SimProcess.runToEnd([
-                "--keymanager", "--keymanager-token-file=\(empty.path)", "--data-dir=\(Paths.temporaryDirectory("tok").path)",
+                "--keymanager", "--keymanager-token-file=\(empty.path)",
+                "--data-dir=\(Paths.temporaryDirectory("tok").path)",
             ])
             #expect(emptyStatus == 1)
             #expect(emptyOutput.contains("The keymanager token should not be empty"))
@@ -37,8 +44,9 @@ extension EndToEnd {
 
         @Test func theLedgerCountsDutiesMissedAcrossACrashAndRestart() throws {
             let dataDir = Paths.temporaryDirectory("ledger")
-            try TestKeys.install(json: TestKeys.vectorKeystore, pubkey: TestKeys.vectorPubkey,
-                                 password: TestKeys.vectorPassword, in: dataDir)
+            try TestKeys.install(
+                json: TestKeys.vectorKeystore, pubkey: TestKeys.vectorPubkey,
+                password: TestKeys.vectorPassword, in: dataDir)
             let second = try TestKeys.generated(7, password: "pw")
             try TestKeys.install(json: second.json, pubkey: second.pubkey, password: "pw", in: dataDir)
             let node = try SimNode(["--doppelganger-detection=false", "--sim-crash-after=3"], dataDir: dataDir)
@@ -56,18 +64,25 @@ extension EndToEnd {
             #expect(ledger.runs[1].exitStatus == 0)
             let restartedAt = ledger.runs[1].startedAt
             // Independently: the duties of both keys whose instants fell in the gap.
-            let state = try JSONCoding.decode(NodeState.self, from: Array(Data(contentsOf: dataDir.appendingPathComponent("beacon-sim/node.json"))))
-            let clock = SlotClock(genesisTime: node.genesis, secondsPerSlot: SimNode.slotSeconds, slotsPerEpoch: SimNode.slotsPerEpoch)
+            let state = try JSONCoding.decode(
+                NodeState.self, from: Array(Data(contentsOf: dataDir.appendingPathComponent("beacon-sim/node.json"))))
+            let clock = SlotClock(
+                genesisTime: node.genesis, secondsPerSlot: SimNode.slotSeconds, slotsPerEpoch: SimNode.slotsPerEpoch)
             let schedule = DutySchedule(clock: clock, validatorCount: 16, hash: SimHash(seed: "nimbus-beacon-sim"))
             let indices = Set(state.validators.map(\.index))
             #expect(indices.count == 2)
             var expected = 0
             for slot in clock.wallSlot(at: crashedThrough)...clock.wallSlot(at: restartedAt) {
                 if clock.startTime(of: slot) > crashedThrough, clock.startTime(of: slot) < restartedAt,
-                   indices.contains(schedule.proposer(of: slot)) { expected += 1 }
+                    indices.contains(schedule.proposer(of: slot))
+                {
+                    expected += 1
+                }
                 let time = clock.attestationTime(of: slot)
                 if time > crashedThrough, time < restartedAt {
-                    expected += indices.filter { schedule.attestationSlot(validator: $0, epoch: clock.epoch(of: slot)) == slot }.count
+                    expected +=
+                        indices.filter { schedule.attestationSlot(validator: $0, epoch: clock.epoch(of: slot)) == slot }
+                        .count
                 }
             }
             #expect(expected >= 2, "a gap of ~4 s covers at least one epoch of two keys")
@@ -82,10 +97,30 @@ extension EndToEnd {
             #expect(pending.missedCount(reason: .down) >= ledger.missedCount(reason: .down) + 2)
         }
 
+        @Test func twoNodesCannotUseTheSameKeystoresAtOnce() throws {
+            let shared = Paths.temporaryDirectory("shared-keys")
+            try TestKeys.install(
+                json: TestKeys.vectorKeystore, pubkey: TestKeys.vectorPubkey,
+                password: TestKeys.vectorPassword, in: shared)
+            let keys = ["--validators-dir=\(shared.path)/validators", "--secrets-dir=\(shared.path)/secrets"]
+            let first = try SimNode(keys + ["--doppelganger-detection=false"])
+            try first.waitForControl()
+            #expect((try first.status()["validators"] as? [Any])?.count == 1)
+            let second = try SimNode(keys + ["--doppelganger-detection=false"], label: "second")
+            try second.waitForControl()
+            #expect((try second.status()["validators"] as? [Any])?.count == 0, "the first node holds the lock")
+            #expect(second.process.output.contains("Unable to lock keystore file"))
+            first.process.stop()
+            try second.restart()
+            try second.waitForControl()
+            #expect((try second.status()["validators"] as? [Any])?.count == 1, "free once the first node stopped")
+        }
+
         @Test func aDoppelgangerMakesTheNodeExitWith129() throws {
             let dataDir = Paths.temporaryDirectory("doppel")
-            try TestKeys.install(json: TestKeys.vectorKeystore, pubkey: TestKeys.vectorPubkey,
-                                 password: TestKeys.vectorPassword, in: dataDir)
+            try TestKeys.install(
+                json: TestKeys.vectorKeystore, pubkey: TestKeys.vectorPubkey,
+                password: TestKeys.vectorPassword, in: dataDir)
             let node = try SimNode(["--sim-doppelganger"], dataDir: dataDir)
             #expect(node.process.waitForExit(timeout: 20) == 129)
             #expect(node.process.output.contains("Doppelganger detection triggered"))
@@ -97,14 +132,22 @@ extension EndToEnd {
         @Test func trustedNodeSyncPreparesAnEmptyDataDirectory() throws {
             let dataDir = Paths.temporaryDirectory("tns").appendingPathComponent("node")
             let genesis = (Date().timeIntervalSince1970 - 1000).rounded(.down)
-            let chain = ["--sim-genesis-time=\(Int(genesis))", "--sim-seconds-per-slot=1", "--sim-slots-per-epoch=4",
-                         "--sim-validator-count=16"]
-            let (status, output) = try SimProcess.runToEnd(["trustedNodeSync", "--network:mainnet", "--data-dir=\(dataDir.path)",
-                                                            "--trusted-node-url=http://127.0.0.1:5052", "--backfill=false"] + chain)
+            let chain = [
+                "--sim-genesis-time=\(Int(genesis))", "--sim-seconds-per-slot=1", "--sim-slots-per-epoch=4",
+                "--sim-validator-count=16",
+            ]
+            let (status, output) = try SimProcess.runToEnd(
+                [
+                    "trustedNodeSync", "--network:mainnet", "--data-dir=\(dataDir.path)",
+                    "--trusted-node-url=http://127.0.0.1:5052", "--backfill=false",
+                ] + chain)
             #expect(status == 0)
             #expect(output.contains("Done, your beacon node is ready to serve you!"))
-            let (again, refusal) = try SimProcess.runToEnd(["trustedNodeSync", "--data-dir=\(dataDir.path)",
-                                                            "--trusted-node-url=http://127.0.0.1:5052"] + chain)
+            let (again, refusal) = try SimProcess.runToEnd(
+                [
+                    "trustedNodeSync", "--data-dir=\(dataDir.path)",
+                    "--trusted-node-url=http://127.0.0.1:5052",
+                ] + chain)
             #expect(again == 1, "the data directory must be empty")
             #expect(refusal.contains("must be empty"))
             // The node then starts from the checkpoint (a few slots behind) and catches up.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NimbusBeaconSim
 
 extension EndToEnd {
@@ -7,8 +8,9 @@ extension EndToEnd {
     struct ScenarioEndToEndTests {
         @Test func controlEndpointDrivesEachCondition() throws {
             let dataDir = Paths.temporaryDirectory("scenario")
-            try TestKeys.install(json: TestKeys.vectorKeystore, pubkey: TestKeys.vectorPubkey,
-                                 password: TestKeys.vectorPassword, in: dataDir)
+            try TestKeys.install(
+                json: TestKeys.vectorKeystore, pubkey: TestKeys.vectorPubkey,
+                password: TestKeys.vectorPassword, in: dataDir)
             let node = try SimNode(["--doppelganger-detection=false"], dataDir: dataDir)
             try node.waitForREST()
             #expect(try node.syncing()["is_syncing"] as? Bool == false)
@@ -32,7 +34,8 @@ extension EndToEnd {
             #expect(syncing["sync_distance"] as? String == "5", "it stays 5 behind")
             #expect(syncing["is_syncing"] as? Bool == true)
             #expect(try node.call("beacon", "GET", "/eth/v1/node/health").status == 206)
-            #expect(try node.call("beacon", "POST", "/eth/v1/validator/duties/attester/1", body: "[\"1\"]").status == 503)
+            #expect(
+                try node.call("beacon", "POST", "/eth/v1/validator/duties/attester/1", body: "[\"1\"]").status == 503)
             try node.scenario("{\"sync_lag\": 0}")
             #expect(eventually(timeout: 3) { (try? node.syncing()["is_syncing"] as? Bool) == false })
 
@@ -54,7 +57,8 @@ extension EndToEnd {
             #expect(eventually(timeout: 4) { (try? node.syncing()["is_syncing"] as? Bool) == true })
 
             // Bad updates are refused.
-            #expect(try node.control.request("POST", "/sim/v1/scenario", body: Array("{\"peers\": -1}".utf8)).status == 400)
+            #expect(
+                try node.control.request("POST", "/sim/v1/scenario", body: Array("{\"peers\": -1}".utf8)).status == 400)
             #expect(try node.control.request("POST", "/sim/v1/scenario", body: Array("nonsense".utf8)).status == 400)
 
             // A crash at a given time: the process exits with the status asked for.
@@ -68,6 +72,9 @@ extension EndToEnd {
             let delayed = try SimNode(["--sim-startup-delay=2.5", "--sim-el-offline", "--sim-peers=7"])
             try delayed.waitForControl()
             #expect((try? delayed.rest.get("/eth/v1/node/health")) == nil, "REST is not served while starting")
+            let early = try delayed.metrics.get("/metrics")
+            #expect(early.status == 200, "metrics are, as in Nimbus (its server starts before the database loads)")
+            #expect(early.text.contains("\nbeacon_slot 0.0\n") && early.text.contains("\nnbc_peers 0.0\n"))
             try delayed.waitForREST(timeout: 6)
             #expect(try delayed.syncing()["el_offline"] as? Bool == true)
             #expect(try delayed.call("beacon", "GET", "/eth/v1/node/peer_count").text.contains("\"connected\":\"7\""))
@@ -79,7 +86,8 @@ extension EndToEnd {
             #expect(try lagging.call("beacon", "GET", "/eth/v1/node/health").status == 206, "starts 3 slots behind")
             #expect(try lagging.syncing()["is_syncing"] as? Bool == true)
             Thread.sleep(forTimeInterval: 2)
-            #expect((Int(try lagging.syncing()["sync_distance"] as? String ?? "") ?? 0) >= 4, "stuck: falls further behind")
+            #expect(
+                (Int(try lagging.syncing()["sync_distance"] as? String ?? "") ?? 0) >= 4, "stuck: falls further behind")
             try lagging.validateExchanges()
             lagging.process.stop()
 
@@ -92,12 +100,30 @@ extension EndToEnd {
 
             // A doppelganger appearing while detection listens (control endpoint rather than flag).
             let dataDir = Paths.temporaryDirectory("doppel-control")
-            try TestKeys.install(json: TestKeys.vectorKeystore, pubkey: TestKeys.vectorPubkey,
-                                 password: TestKeys.vectorPassword, in: dataDir)
+            try TestKeys.install(
+                json: TestKeys.vectorKeystore, pubkey: TestKeys.vectorPubkey,
+                password: TestKeys.vectorPassword, in: dataDir)
             let watched = try SimNode([], dataDir: dataDir)
             try watched.waitForControl()
             try watched.scenario("{\"doppelganger\": true}")
             #expect(watched.process.waitForExit(timeout: 20) == 129)
+
+            // Missed attestations from the start: the ledger books them and the validator monitor counts misses.
+            let missingDir = Paths.temporaryDirectory("missing")
+            try TestKeys.install(
+                json: TestKeys.vectorKeystore, pubkey: TestKeys.vectorPubkey,
+                password: TestKeys.vectorPassword, in: missingDir)
+            let missing = try SimNode(
+                ["--doppelganger-detection=false", "--sim-missed-attestation-rate=1"],
+                dataDir: missingDir)
+            try missing.waitForREST()
+            #expect(
+                eventually(timeout: 10) {
+                    (try? missing.metrics.get("/metrics").text.contains(
+                        "validator_monitor_prev_epoch_on_chain_attester_miss_total{validator=\"total\"} 1.0")) == true
+                })
+            #expect(try missing.ledger().missedCount(reason: .injected) >= 1)
+            missing.process.stop()
 
             let crashing = try SimNode(["--sim-crash-after=1.5", "--sim-crash-exit-code=5"])
             #expect(crashing.process.waitForExit(timeout: 10) == 5)

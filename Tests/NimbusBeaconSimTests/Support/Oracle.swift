@@ -31,7 +31,8 @@ enum Oracle {
     /// Runs `script` with `arguments`, feeding `input`; returns (status, stdout, stderr).
     static func run(_ script: String, _ arguments: [String], input: String) throws -> (Int32, String, String) {
         guard FileManager.default.isExecutableFile(atPath: python) else {
-            Issue.record("""
+            Issue.record(
+                """
                 The test oracle interpreter \(python) is missing. Create it with `scripts/oracles` (or \
                 `python3 -m venv .venv && .venv/bin/pip install -r scripts/oracles-requirements.txt`), or point \
                 NIMBUS_ORACLE_PYTHON at a Python with jsonschema, referencing, PyYAML and prometheus_client.
@@ -41,7 +42,9 @@ enum Oracle {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [Paths.oracles.appendingPathComponent(script).path] + arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
@@ -60,18 +63,22 @@ enum Oracle {
     static func validate(_ exchanges: [Exchange], sourceLocation: SourceLocation = #_sourceLocation) throws {
         guard !exchanges.isEmpty else { return }
         let encoder = JSONEncoder()
-        let input = try exchanges.map { String(decoding: try encoder.encode($0), as: UTF8.self) }.joined(separator: "\n")
+        let input = try exchanges.map { String(decoding: try encoder.encode($0), as: UTF8.self) }.joined(
+            separator: "\n")
         let schema = Paths.vectors.appendingPathComponent("slashing_protection/schema.json").path
         let (status, out, err) = try run(
             "validate_responses.py", ["--specs", Paths.specs.path, "--eip3076-schema", schema], input: input + "\n")
         let lines = out.split(separator: "\n")
-        #expect(lines.count == exchanges.count, "oracle answered \(lines.count) of \(exchanges.count): \(err)",
-                sourceLocation: sourceLocation)
+        #expect(
+            lines.count == exchanges.count, "oracle answered \(lines.count) of \(exchanges.count): \(err)",
+            sourceLocation: sourceLocation)
         for (exchange, line) in zip(exchanges, lines) where !line.contains("\"ok\": true") {
-            Issue.record("\(exchange.method) \(exchange.path) -> \(exchange.status): \(line)", sourceLocation: sourceLocation)
+            Issue.record(
+                "\(exchange.method) \(exchange.path) -> \(exchange.status): \(line)", sourceLocation: sourceLocation)
         }
-        #expect(status == 0 || lines.contains { !$0.contains("\"ok\": true") }, "oracle failed: \(err)",
-                sourceLocation: sourceLocation)
+        #expect(
+            status == 0 || lines.contains { !$0.contains("\"ok\": true") }, "oracle failed: \(err)",
+            sourceLocation: sourceLocation)
     }
 
     /// Parses a Prometheus exposition with prometheus_client; returns family → samples (name, labels, value).

@@ -9,7 +9,9 @@ enum Paths {
 
     /// `shared/` beside the repository, or `$NIMBUS_SHARED_DIR`.
     static var shared: URL {
-        if let override = ProcessInfo.processInfo.environment["NIMBUS_SHARED_DIR"] { return URL(fileURLWithPath: override) }
+        if let override = ProcessInfo.processInfo.environment["NIMBUS_SHARED_DIR"] {
+            return URL(fileURLWithPath: override)
+        }
         return repository.deletingLastPathComponent().appendingPathComponent("shared")
     }
 
@@ -20,10 +22,12 @@ enum Paths {
     /// The `nimbus-beacon-sim` executable built next to this test binary, or `$NIMBUS_BEACON_SIM`.
     static var simulator: String {
         if let override = ProcessInfo.processInfo.environment["NIMBUS_BEACON_SIM"] { return override }
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: exe).deletingLastPathComponent()
         // Inside an .xctest bundle on some platforms the binary sits deeper; walk up to the products directory.
-        for _ in 0..<4 where !FileManager.default.fileExists(atPath: directory.appendingPathComponent("nimbus-beacon-sim").path) {
+        for _ in 0..<4
+        where !FileManager.default.fileExists(atPath: directory.appendingPathComponent("nimbus-beacon-sim").path) {
             directory = directory.deletingLastPathComponent()
         }
         return directory.appendingPathComponent("nimbus-beacon-sim").path
@@ -31,7 +35,8 @@ enum Paths {
 
     /// A fresh temporary directory.
     static func temporaryDirectory(_ label: String) -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-sim-\(label)-\(UUID().uuidString.prefix(8))")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "beacon-sim-\(label)-\(UUID().uuidString.prefix(8))")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

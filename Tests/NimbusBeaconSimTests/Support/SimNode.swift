@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NimbusBeaconSim
 
 /// A running simulator on free loopback ports with a test data directory, and every HTTP exchange made with it
@@ -34,11 +35,14 @@ final class SimNode: @unchecked Sendable {
     let keymanagerPort: Int
 
     /// Starts a node. `genesis` defaults to 1000 s ago (slot ~1000 when it starts).
-    init(_ extra: [String] = [], dataDir: URL? = nil, genesis: Double? = nil, keymanager: Keymanager = .off,
-         label: String = "node") throws {
+    init(
+        _ extra: [String] = [], dataDir: URL? = nil, genesis: Double? = nil, keymanager: Keymanager = .off,
+        label: String = "node"
+    ) throws {
         self.dataDir = dataDir ?? Paths.temporaryDirectory("data")
         self.genesis = genesis ?? (Date().timeIntervalSince1970 - 1000).rounded(.down)
-        tokenFile = self.dataDir.deletingLastPathComponent().appendingPathComponent("token-\(UUID().uuidString.prefix(6))")
+        tokenFile = self.dataDir.deletingLastPathComponent().appendingPathComponent(
+            "token-\(UUID().uuidString.prefix(6))")
         try token.write(to: tokenFile, atomically: true, encoding: .utf8)
         let keymanagerArguments: [String]
         switch keymanager {
@@ -47,27 +51,34 @@ final class SimNode: @unchecked Sendable {
             keymanagerArguments = []
         case .sharedWithREST:
             keymanagerPort = restPort
-            keymanagerArguments = ["--keymanager", "--keymanager-port=\(restPort)", "--keymanager-token-file=\(tokenFile.path)"]
+            keymanagerArguments = [
+                "--keymanager", "--keymanager-port=\(restPort)", "--keymanager-token-file=\(tokenFile.path)",
+            ]
         case .ownPort:
             keymanagerPort = FreePort.next()
-            keymanagerArguments = ["--keymanager", "--keymanager-port=\(keymanagerPort)",
-                                   "--keymanager-token-file=\(tokenFile.path)"]
+            keymanagerArguments = [
+                "--keymanager", "--keymanager-port=\(keymanagerPort)",
+                "--keymanager-token-file=\(tokenFile.path)",
+            ]
         }
-        arguments = keymanagerArguments + [
-            "--network=mainnet", "--data-dir=\(self.dataDir.path)", "--non-interactive",
-            "--rest", "--rest-port=\(restPort)", "--metrics", "--metrics-port=\(metricsPort)",
-            "--el=http://127.0.0.1:8551",
-            "--sim-genesis-time=\(Int(self.genesis))", "--sim-seconds-per-slot=\(Self.slotSeconds)",
-            "--sim-slots-per-epoch=\(Self.slotsPerEpoch)", "--sim-validator-count=16",
-            "--sim-initial-sync-distance=0", "--sim-control-port=\(controlPort)",
-        ] + extra
+        arguments =
+            keymanagerArguments + [
+                "--network=mainnet", "--data-dir=\(self.dataDir.path)", "--non-interactive",
+                "--rest", "--rest-port=\(restPort)", "--metrics", "--metrics-port=\(metricsPort)",
+                "--el=http://127.0.0.1:8551",
+                "--sim-genesis-time=\(Int(self.genesis))", "--sim-seconds-per-slot=\(Self.slotSeconds)",
+                "--sim-slots-per-epoch=\(Self.slotsPerEpoch)", "--sim-validator-count=16",
+                "--sim-initial-sync-distance=0", "--sim-control-port=\(controlPort)",
+            ] + extra
         process = try SimProcess(arguments, label: label)
     }
 
-    /// Starts the same node again (same data directory, ports and chain), e.g. after a crash.
-    func restart(_ extra: [String] = []) throws {
+    /// Starts the same node again (same data directory, ports and chain), e.g. after a crash; options starting
+    /// with one of `dropping` (say, the crash that ended the first run) are left out.
+    func restart(_ extra: [String] = [], dropping: [String] = ["--sim-crash"]) throws {
         process.stop()
-        process = try SimProcess(arguments + extra, label: "restart")
+        let kept = arguments.filter { argument in !dropping.contains { argument.hasPrefix($0) } }
+        process = try SimProcess(kept + extra, label: "restart")
     }
 
     var rest: TinyHTTPClient { TinyHTTPClient(port: restPort) }
@@ -95,19 +106,23 @@ final class SimNode: @unchecked Sendable {
         let client = TinyHTTPClient(port: port ?? (api == "keymanager" ? keymanagerPort : restPort))
         let response = try client.request(method, path, headers: headers, body: Array((body ?? "").utf8))
         if record {
-            exchanges.append(Oracle.Exchange(
-                api: api, method: method, path: path, status: response.status, contentType: response.contentType,
-                body: response.text, eip3076Fields: eip3076Fields))
+            exchanges.append(
+                Oracle.Exchange(
+                    api: api, method: method, path: path, status: response.status, contentType: response.contentType,
+                    body: response.text, eip3076Fields: eip3076Fields))
         }
         return response
     }
 
     /// A keymanager request with the right token.
     @discardableResult
-    func keymanager(_ method: String, _ path: String, body: String? = nil, port: Int? = nil,
-                    eip3076Fields: [String] = []) throws -> TinyHTTPClient.Response {
-        try call("keymanager", method, path, port: port, headers: ["Authorization": "Bearer \(token)"], body: body,
-                 eip3076Fields: eip3076Fields)
+    func keymanager(
+        _ method: String, _ path: String, body: String? = nil, port: Int? = nil,
+        eip3076Fields: [String] = []
+    ) throws -> TinyHTTPClient.Response {
+        try call(
+            "keymanager", method, path, port: port, headers: ["Authorization": "Bearer \(token)"], body: body,
+            eip3076Fields: eip3076Fields)
     }
 
     /// Records an exchange made otherwise (event streams).
@@ -136,7 +151,8 @@ final class SimNode: @unchecked Sendable {
 
     /// The ledger file as it is on disk.
     func ledger() throws -> DutyLedger {
-        try JSONCoding.decode(DutyLedger.self, from: Array(Data(contentsOf: dataDir.appendingPathComponent("beacon-sim/ledger.json"))))
+        try JSONCoding.decode(
+            DutyLedger.self, from: Array(Data(contentsOf: dataDir.appendingPathComponent("beacon-sim/ledger.json"))))
     }
 
     /// Hands every recorded exchange to the OpenAPI oracle.
@@ -146,5 +162,8 @@ final class SimNode: @unchecked Sendable {
 
     deinit {
         process.stop()
+        // The data directory stays: a test may still read it after its last use of the node (ARC may end the
+        // node's life early), and it helps when a test fails. It is small and under the temporary directory.
+        try? FileManager.default.removeItem(at: tokenFile)
     }
 }

@@ -12,7 +12,7 @@ final class SimProcess: @unchecked Sendable {
     init(_ arguments: [String], label: String = "sim") throws {
         self.arguments = arguments
         logURL = Paths.temporaryDirectory("log").appendingPathComponent("\(label).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
         process.executableURL = URL(fileURLWithPath: Paths.simulator)
         process.arguments = arguments
@@ -60,7 +60,10 @@ final class SimProcess: @unchecked Sendable {
         _ = waitForExit(timeout: 5)
     }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(at: logURL.deletingLastPathComponent())
+    }
 }
 
 /// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
@@ -76,8 +79,12 @@ func eventually(timeout: Double, _ condition: () -> Bool) -> Bool {
 
 /// Test keys: the EIP-2335 vector keystore (password from the vector) and generated ones with cheap KDFs.
 enum TestKeys {
-    static let vectorPassword = "\u{1D531}\u{1D522}\u{1D530}\u{1D531}\u{1D52D}\u{1D51E}\u{1D530}\u{1D530}\u{1D534}\u{1D52C}\u{1D52F}\u{1D521}\u{1F511}"
-    static let vectorPubkey = "0x9612d7a727c9d0a22e185a1c768478dfe919cada9266988cb32359c11f2b7b27f4ae4040902382ae2910c15e2b420d07"
+    /// "𝔱𝔢𝔰𝔱𝔭𝔞𝔰𝔰𝔴𝔬𝔯𝔡🔑", spelled out so that no editor normalises it.
+    static let vectorPassword =
+        "\u{1D531}\u{1D522}\u{1D530}\u{1D531}\u{1D52D}\u{1D51E}\u{1D530}\u{1D530}"
+        + "\u{1D534}\u{1D52C}\u{1D52F}\u{1D521}\u{1F511}"
+    static let vectorPubkey =
+        "0x9612d7a727c9d0a22e185a1c768478dfe919cada9266988cb32359c11f2b7b27f4ae4040902382ae2910c15e2b420d07"
 
     static var vectorKeystore: String {
         (try? String(contentsOf: Paths.vectors.appendingPathComponent("eip2335/test0.json"), encoding: .utf8)) ?? ""

@@ -1,11 +1,13 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A blocking HTTP/1.1 client over a POSIX socket, just enough for the end-to-end tests: one request per
 /// connection, `Content-Length` and chunked bodies, and reading a server-sent event stream for a while.
-/// (Foundation's URLSession on Linux cannot stream a response body incrementally, which the SSE tests need.)
+/// (URLSession works here for plain requests, but a socket of our own keeps the event-stream test in control of
+/// when each chunk arrives, which is what it measures.)
 struct TinyHTTPClient {
     struct Response {
         var status: Int
@@ -27,7 +29,9 @@ struct TinyHTTPClient {
         try request("GET", path, headers: headers)
     }
 
-    func request(_ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []) throws -> Response {
+    func request(
+        _ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []
+    ) throws -> Response {
         let socket = try connect()
         defer { close(socket) }
         try send(socket, method: method, path: path, headers: headers, body: body)
@@ -45,8 +49,10 @@ struct TinyHTTPClient {
 
     /// Opens an event stream and collects the raw text received within `seconds` (or until `stop` says so);
     /// `arrived` sees each received chunk's text with its arrival time.
-    func eventStream(_ path: String, seconds: Double, arrived: (Date, String) -> Void = { _, _ in },
-                     stop: (String) -> Bool = { _ in false }) throws -> Response {
+    func eventStream(
+        _ path: String, seconds: Double, arrived: (Date, String) -> Void = { _, _ in },
+        stop: (String) -> Bool = { _ in false }
+    ) throws -> Response {
         let socket = try connect()
         defer { close(socket) }
         try send(socket, method: "GET", path: path, headers: ["Accept": "text/event-stream"], body: [])
@@ -93,7 +99,9 @@ struct TinyHTTPClient {
         let bytes = Array((head + "\r\n").utf8) + body
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard sent > 0 else { throw Failure(description: "send failed: errno \(errno)") }
             offset += sent
         }
@@ -124,11 +132,14 @@ struct TinyHTTPClient {
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         let rest = Array(buffer[split.upperBound...])
         if let length = headers["content-length"].flatMap(Int.init) {
-            guard rest.count >= length else { return complete ? Response(status: status, headers: headers, body: rest) : nil }
+            guard rest.count >= length else {
+                return complete ? Response(status: status, headers: headers, body: rest) : nil
+            }
             return Response(status: status, headers: headers, body: Array(rest.prefix(length)))
         }
         if headers["transfer-encoding"]?.lowercased() == "chunked" {
