@@ -165,7 +165,7 @@ let package = Package(
             name: "nimbus-nm-network",
             dependencies: [
                 "NimbusNetworkCore", "NimbusRoleHost", "NimbusControlServer", "NimbusMonitorService", "NimbusConfig",
-                "NimbusHTTPClient", "NimbusAPI",
+                "NimbusHTTPClient", "NimbusAPI", "NimbusWaku", "NimbusLibp2p", "NimbusMultiformats",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

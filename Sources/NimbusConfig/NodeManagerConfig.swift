@@ -22,6 +22,10 @@ public struct NodeManagerConfig: Sendable, Equatable {
     public var signerUser: String?
     /// The Nimbus nodes to monitor (`[[nodes]]`); empty means "find a local Nimbus on the default ports".
     public var nodes: [ManagedNode] = []
+    /// `[waku] listen`: serve relay, lightpush, filter and store on this address ("host:port"); service mode.
+    public var wakuListen: String?
+    /// `[waku] bootstrap`: multiaddrs of the service nodes to connect to (default: The Waku Network's fleet).
+    public var wakuBootstrap: [String]?
 
     public init() {}
 
@@ -61,6 +65,11 @@ public struct NodeManagerConfig: Sendable, Equatable {
             networkUser = try users.string("network")
             signerUser = try users.string("signer")
             try users.rejectUnknown()
+        }
+        if var waku = try reader.table("waku") {
+            wakuListen = try waku.string("listen")
+            wakuBootstrap = try waku.strings("bootstrap")
+            try waku.rejectUnknown()
         }
         if let entries = try reader.tables("nodes") {
             for var entry in entries {
@@ -117,6 +126,19 @@ struct TableReader {
         guard let value = table[key] else { return nil }
         guard let nested = value.table else { throw wrongType(key, "a table") }
         return TableReader(table: nested, path: name(key), source: source)
+    }
+
+    /// An array of strings.
+    mutating func strings(_ key: String) throws(NodeManagerConfig.Invalid) -> [String]? {
+        seen.insert(key)
+        guard let value = table[key] else { return nil }
+        guard let array = value.array else { throw wrongType(key, "an array of strings") }
+        var strings: [String] = []
+        for element in array {
+            guard let string = element.string else { throw wrongType(key, "an array of strings") }
+            strings.append(string)
+        }
+        return strings
     }
 
     /// An array of tables (`[[key]]`), each as a reader.

@@ -20,6 +20,8 @@ public struct Settings: Sendable, Equatable {
     public var signerUser: String
     /// The nodes to monitor; empty means "look for a local Nimbus on the default ports".
     public var nodes: [ManagedNode] = []
+    /// The Waku node: listen address (service mode) and bootstrap multiaddrs; nil bootstrap means the defaults.
+    public var waku = WakuSettings()
 
     /// System-mode defaults.
     public static let systemDataDir = "/var/lib/nimbus-node-manager"
@@ -34,6 +36,7 @@ public struct Settings: Sendable, Equatable {
         public var policyDir: String?
         public var logLevel: String?
         public var seccompDebug: Bool?
+        public var wakuListen: String?
 
         public init() {}
     }
@@ -71,6 +74,12 @@ public struct Settings: Sendable, Equatable {
             shutdownTimeoutSeconds: timeout,
             networkUser: config.networkUser ?? "nimbus-nm", signerUser: config.signerUser ?? "nimbus-signer")
         settings.nodes = config.nodes
+        // Dev mode is self-contained: a service node on loopback, and no public fleet unless configured.
+        settings.waku.listen = overrides.wakuListen ?? config.wakuListen ?? (mode == .dev ? "127.0.0.1:60000" : nil)
+        settings.waku.bootstrap = config.wakuBootstrap ?? (mode == .dev ? [] : nil)
+        if let listen = settings.waku.listen, WakuSettings.hostAndPort(listen) == nil {
+            throw Invalid(description: "waku listen address must be host:port (e.g. 0.0.0.0:60000), not \"\(listen)\"")
+        }
         return settings
     }
 
@@ -86,5 +95,28 @@ public struct Settings: Sendable, Equatable {
             parts.append(component)
         }
         return "/" + parts.joined(separator: "/")
+    }
+}
+
+/// How the network role runs its Waku node.
+public struct WakuSettings: Sendable, Equatable, Codable {
+    /// "host:port" to serve on (service mode: relay, lightpush, filter, store); nil means client mode.
+    public var listen: String?
+    /// Multiaddrs to connect to; nil means The Waku Network's default fleet.
+    public var bootstrap: [String]?
+
+    public init(listen: String? = nil, bootstrap: [String]? = nil) {
+        self.listen = listen
+        self.bootstrap = bootstrap
+    }
+
+    /// Splits "host:port" ("[::1]:60000" for IPv6).
+    public static func hostAndPort(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.isEmpty ? nil : (host, port)
     }
 }

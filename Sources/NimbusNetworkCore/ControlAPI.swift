@@ -15,6 +15,7 @@ public struct ControlAPI: Sendable {
         /// Acknowledges an alert for the local device; nil when there is no such alert.
         public var acknowledge: @Sendable (Int64) async throws -> StoredAlert?
         public var metrics: @Sendable () async -> String
+        public var wakuStatus: @Sendable () async -> WakuStatusReport?
 
         public init(
             roleStatus: @escaping @Sendable () async throws -> [RoleInfo],
@@ -23,7 +24,8 @@ public struct ControlAPI: Sendable {
             nodes: @escaping @Sendable () async -> NodesReport = { NodesReport(nodes: []) },
             alerts: @escaping @Sendable () async throws -> AlertsReport = { AlertsReport(alerts: [], pending: []) },
             acknowledge: @escaping @Sendable (Int64) async throws -> StoredAlert? = { _ in nil },
-            metrics: @escaping @Sendable () async -> String = { "" }
+            metrics: @escaping @Sendable () async -> String = { "" },
+            wakuStatus: @escaping @Sendable () async -> WakuStatusReport? = { nil }
         ) {
             self.roleStatus = roleStatus
             self.keyStoreStatus = keyStoreStatus
@@ -32,6 +34,7 @@ public struct ControlAPI: Sendable {
             self.alerts = alerts
             self.acknowledge = acknowledge
             self.metrics = metrics
+            self.wakuStatus = wakuStatus
         }
     }
 
@@ -76,6 +79,10 @@ public struct ControlAPI: Sendable {
             } catch {
                 return self.error(500, "cannot read the alerts: \(error)")
             }
+        case "/v1/waku/status":
+            guard method == "GET" else { return methodNotAllowed(method, path) }
+            guard let status = await backends.wakuStatus() else { return error(503, "the Waku node is not running") }
+            return Response(status: 200, body: Self.encode(status))
         case "/v1/metrics":
             guard method == "GET" else { return methodNotAllowed(method, path) }
             return Response(

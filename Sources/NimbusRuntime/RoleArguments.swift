@@ -19,6 +19,8 @@ public struct RoleArguments: Sendable, Equatable {
     public var controlSocketMode: UInt32 = 0o600
     /// Network role: the managed nodes as JSON (`[ManagedNode]`; no secrets: token files are paths).
     public var nodesJSON: String?
+    /// Network role: the Waku settings as JSON (`WakuSettings`).
+    public var wakuJSON: String?
 
     public init(stateDir: String, policy: String) {
         self.stateDir = stateDir
@@ -34,6 +36,7 @@ public struct RoleArguments: Sendable, Equatable {
             out += ["--control-socket", controlSocket, "--control-socket-mode", String(controlSocketMode, radix: 8)]
         }
         if let nodesJSON { out += ["--nodes", nodesJSON] }
+        if let wakuJSON { out += ["--waku", wakuJSON] }
         return out
     }
 
@@ -49,7 +52,7 @@ public struct RoleArguments: Sendable, Equatable {
         var index = 0
         let valued: Set<String> = [
             "--state-dir", "--policy", "--user", "--log-level", "--mode", "--control-socket", "--control-socket-mode",
-            "--nodes",
+            "--nodes", "--waku",
         ]
         while index < arguments.count {
             let flag = arguments[index]
@@ -83,6 +86,7 @@ public struct RoleArguments: Sendable, Equatable {
         }
         parsed.controlSocket = values["--control-socket"]
         parsed.nodesJSON = values["--nodes"]
+        parsed.wakuJSON = values["--waku"]
         if let mode = values["--control-socket-mode"] {
             guard let bits = UInt32(mode, radix: 8), bits <= 0o777 else {
                 throw Invalid(description: "invalid --control-socket-mode \(mode)")

@@ -31,6 +31,10 @@ public final class RoleDatabase: Sendable {
         }
     }
 
+    /// The underlying GRDB writer, for components that keep their own tables in the role's database
+    /// (the Waku store archive).
+    public var writer: any DatabaseWriter { pool }
+
     /// The number of rows in `table` (a schema name, never user input).
     public func count(_ table: String) throws(StoreError) -> Int {
         do {

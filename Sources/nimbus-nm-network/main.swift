@@ -47,6 +47,14 @@ for node in nodes {
     let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
     if !token.isEmpty { tokens[node.name] = token }
 }
+let wakuSettings = host.arguments.wakuJSON.flatMap { try? JSONDecoder().decode(WakuSettings.self, from: Data($0.utf8)) }
+    ?? WakuSettings()
+let waku: WakuRuntime
+do {
+    waku = try WakuRuntime(settings: wakuSettings, stateDir: host.arguments.stateDir, database: database, logger: host.logger)
+} catch {
+    RoleProcess.fail(host.logger, "\(error)", code: RoleExitCode.storage)
+}
 let httpClient = HTTPClient()
 let alertStore = AlertStore(database: database)
 let monitor = MonitorService(
@@ -88,7 +96,8 @@ let api = ControlAPI(
         acknowledge: { id in
             try alertStore.acknowledge(id, device: "local", nowMillis: UInt64(Date().timeIntervalSince1970 * 1000))
         },
-        metrics: { await monitor.metricsText() }))
+        metrics: { await monitor.metricsText() },
+        wakuStatus: { await waku.status() }))
 
 // The audit trail is written off the event loop, in order.
 let auditQueue = DispatchQueue(label: "control-audit")
@@ -136,6 +145,17 @@ attach(installer, host.descriptor(of: .networkInstaller))
 // Detached: top-level code runs on the main actor, whose thread spends its life blocked in `host.run`, so a plain
 // Task from here would never start.
 Task.detached { await monitor.start() }
+Task.detached {
+    do {
+        let addresses = try await waku.start(listen: wakuSettings.listen)
+        host.logger.notice("waku node up", metadata: [
+            "peer_id": "\(waku.host.peerID)", "mode": "\(wakuSettings.listen == nil ? "client" : "service")",
+            "listen": "\(addresses.joined(separator: ","))",
+        ])
+    } catch {
+        host.logger.error("waku node did not start: \(error)")
+    }
+}
 host.serve { peer, descriptor in
     switch peer {
     case .signer: attach(signer, descriptor)
@@ -147,6 +167,7 @@ host.run {
     let stopped = DispatchSemaphore(value: 0)
     Task.detached {
         await monitor.stop()
+        await waku.stop()
         stopped.signal()
     }
     stopped.wait()

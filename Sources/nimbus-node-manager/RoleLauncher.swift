@@ -40,6 +40,7 @@ struct RoleLauncher {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             arguments.nodesJSON = (try? encoder.encode(settings.nodes)).map { String(decoding: $0, as: UTF8.self) }
+            arguments.wakuJSON = (try? encoder.encode(settings.waku)).map { String(decoding: $0, as: UTF8.self) }
         }
         return arguments
     }

@@ -36,6 +36,9 @@ struct NodeManagerCommand: ParsableCommand {
     @Flag(name: .long, help: "Report forbidden system calls instead of killing the role (development only).")
     var seccompDebug = false
 
+    @Option(name: .long, help: "Serve Waku (relay, lightpush, filter, store) on host:port (dev default 127.0.0.1:60000).")
+    var wakuListen: String?
+
     func run() throws {
         var fileConfig = NodeManagerConfig()
         if let config {
@@ -55,6 +58,7 @@ struct NodeManagerCommand: ParsableCommand {
         overrides.policyDir = policyDir
         overrides.logLevel = logLevel
         overrides.seccompDebug = seccompDebug ? true : nil
+        overrides.wakuListen = wakuListen
         let settings: Settings
         do {
             settings = try Settings.resolve(

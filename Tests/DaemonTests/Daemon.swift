@@ -53,7 +53,7 @@ final class Daemon: @unchecked Sendable {
     /// such as setpriv, and waits until every role reports running.
     func start(_ arguments: [String], executable: URL? = nil, wrapper: [String] = []) async throws {
         let daemon = try executable ?? Self.executable("nimbus-node-manager")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let output = try FileHandle(forWritingTo: log)
         let process = Process()
         let command = [daemon.path] + arguments + ["--control-socket", socket.path]

@@ -23,7 +23,7 @@ struct DevModeTests {
             #expect(chown(path, user, user) == 0)
         }
         try await daemon.start(
-            ["--dev", "--data-dir", daemon.dataDir.path, "--policy-dir", policy.path],
+            ["--dev", "--data-dir", daemon.dataDir.path, "--policy-dir", policy.path, "--waku-listen", "127.0.0.1:0"],
             executable: bin.appendingPathComponent("nimbus-node-manager"),
             wrapper: ["/usr/bin/setpriv", "--reuid=\(user)", "--regid=\(user)", "--clear-groups", "--"])
 
@@ -41,6 +41,19 @@ struct DevModeTests {
         // The daemon said at start what is and is not in force.
         #expect(daemon.logText.contains("dev mode: roles keep this user's identity"))
         #expect(daemon.logText.contains("msg=\"role sandboxed and ready\" child=signer"))
+
+        // The embedded Waku service node: its full multiaddr, with the peer id it keeps across restarts.
+        let waku = try await Daemon.run(
+            try Daemon.executable("nimbus"), ["--socket", daemon.socket.path, "waku", "status", "--json"])
+        #expect(waku.status == 0, "\(waku.stderr)")
+        let wakuReport = try JSONDecoder().decode(WakuStatusReport.self, from: Data(waku.stdout.utf8))
+        #expect(wakuReport.mode == "service")
+        #expect(wakuReport.peerID.hasPrefix("16Uiu2HAm"), "a secp256k1 peer id")
+        #expect(wakuReport.listenAddresses.count == 1)
+        #expect(wakuReport.listenAddresses.first?.hasPrefix("/ip4/127.0.0.1/tcp/") == true)
+        #expect(wakuReport.listenAddresses.first?.hasSuffix("/p2p/\(wakuReport.peerID)") == true)
+        #expect(wakuReport.shards.count == 8)
+        #expect(wakuReport.storedMessages == 0)
 
         let (status, seconds) = try await daemon.stop()
         #expect(status == 0)

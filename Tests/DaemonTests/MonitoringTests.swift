@@ -116,7 +116,7 @@ struct MonitoringTests {
             metrics = "http://127.0.0.1:\(simulator.metrics)"
             """.write(to: config, atomically: true, encoding: .utf8)
         try await daemon.start(["--dev", "--config", config.path, "--data-dir", daemon.dataDir.path,
-                                "--policy-dir", Daemon.policyDir.path])
+                                "--policy-dir", Daemon.policyDir.path, "--waku-listen", "127.0.0.1:0"])
         try await daemon.waitUntil("the node is seen synced", timeout: 30) {
             let node = try await nodes(daemon).nodes.first
             return node?.reachable == true && node?.isSyncing == false

@@ -55,11 +55,16 @@ struct ShippedPolicyTests {
     @Test("network may open AF_UNIX, AF_INET and AF_INET6 sockets only")
     func networkSocketFamilies() throws {
         let policy = try Self.load("network")
-        let families = policy.rules.filter { $0.syscalls.map(\.name) == ["socket"] }.map(\.conditions)
-        #expect(Set(families) == [
+        let socketRules = policy.rules.filter { $0.syscalls.map(\.name) == ["socket"] }
+        let allowed = socketRules.filter { $0.action == .allow }.map(\.conditions)
+        #expect(Set(allowed) == [
             [ArgumentCondition(argument: 0, .equal(1))], [ArgumentCondition(argument: 0, .equal(2))],
             [ArgumentCondition(argument: 0, .equal(10))],
         ])
+        // Routing netlink (getaddrinfo's probe) is refused with an error, not allowed; anything else kills.
+        let refused = socketRules.filter { $0.action != .allow }
+        #expect(refused.map(\.conditions) == [[ArgumentCondition(argument: 0, .equal(16))]])
+        #expect(refused.allSatisfy { if case .errno = $0.action { true } else { false } })
     }
 
     @Test("installer and supervisor are deny-lists", arguments: ["installer", "supervisor"])
