@@ -39,9 +39,10 @@ let package = Package(
         ),
 
         // MARK: Protocol modules (know nothing about the daemon)
+        .target(name: "NimbusKeccak", swiftSettings: strict),
         .target(
             name: "NimbusMultiformats",
-            dependencies: ["CNimbusSecp256k1", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CNimbusSecp256k1", "NimbusKeccak", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(
@@ -69,7 +70,7 @@ let package = Package(
         .target(
             name: "NimbusKeys",
             dependencies: [
-                "NimbusBLS",
+                "NimbusBLS", "NimbusKeccak",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -80,7 +81,7 @@ let package = Package(
         .target(
             name: "NimbusBeaconSim",
             dependencies: [
-                "NimbusKeys", "NimbusBLS",
+                "NimbusKeys", "NimbusBLS", "NimbusMultiformats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -205,7 +206,7 @@ let package = Package(
         .testTarget(name: "NimbusAPITests", dependencies: ["NimbusAPI"]),
         .testTarget(name: "NimbusMonitoringTests", dependencies: ["NimbusMonitoring"]),
         .testTarget(name: "NimbusSecureMemoryTests", dependencies: ["NimbusSecureMemory"]),
-        .testTarget(name: "NimbusMultiformatsTests", dependencies: ["NimbusMultiformats"]),
+        .testTarget(name: "NimbusMultiformatsTests", dependencies: ["NimbusMultiformats", "NimbusKeccak"]),
         .testTarget(
             name: "NimbusBLSTests",
             dependencies: ["NimbusBLS", .product(name: "Crypto", package: "swift-crypto")],
@@ -214,7 +215,7 @@ let package = Package(
         .testTarget(
             name: "NimbusKeysTests",
             dependencies: [
-                "NimbusKeys", "NimbusBLS",
+                "NimbusKeys", "NimbusBLS", "NimbusKeccak",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

@@ -1,3 +1,4 @@
+import NimbusMultiformats
 /// The beacon API subset the simulator serves, answered from a `BeaconSimulation` (read only).
 public struct BeaconAPI: Sendable {
     /// The simulated node's p2p ports (for its identity's addresses).

@@ -1,3 +1,4 @@
+import NimbusKeccak
 /// A 20-byte Ethereum execution-layer address, for 0x01 and 0x02 withdrawal credentials.
 ///
 /// Parsing insists on the EIP-55 mixed-case checksum (as ethstaker-deposit-cli does): a withdrawal address typed

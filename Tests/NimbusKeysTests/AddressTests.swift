@@ -1,3 +1,4 @@
+import NimbusKeccak
 import Testing
 @testable import NimbusKeys
 

@@ -1,3 +1,4 @@
+import NimbusKeccak
 /// An Ethereum Node Record (EIP-778) under the "v4" identity scheme, with the fields Waku adds (WAKU2-ENR):
 /// what a peer-exchange or discovery response says about a node.
 ///

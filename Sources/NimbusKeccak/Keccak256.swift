@@ -1,5 +1,5 @@
-/// Keccak-256 as Ethereum uses it (the original Keccak padding 0x01, not SHA3-256's 0x06), for EIP-55 address
-/// checksums. Written here because nothing on the build machines provides it; only public data goes through it.
+/// Keccak-256 as Ethereum uses it (the original Keccak padding 0x01, not SHA3-256's 0x06): EIP-55 address
+/// checksums and EIP-778 node records. Written here because nothing on the build machines provides it.
 public enum Keccak256 {
     private static let rate = 136
 
