@@ -121,7 +121,9 @@ func fpConstant(_ hex: String) -> Fp {
 func wordsToBigEndian(_ words: [UInt64]) -> [UInt8] {
     var bytes = [UInt8]()
     for word in words.reversed() {
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
+        }
     }
     return bytes
 }

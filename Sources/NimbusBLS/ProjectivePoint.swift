@@ -121,7 +121,8 @@ struct ProjectivePoint<Curve: CurveDescription>: Sendable {
 
     /// [k] P for a secret scalar, in constant time: a fixed 4-bit window over all 64 nibbles of k (zero nibbles
     /// included), each table entry fetched by scanning the whole table with masks, every step a complete formula.
-    /// The sequence of operations and memory addresses is the same for every k.
+    /// The sequence of operations and memory addresses is the same for every k. The masks go through
+    /// `hideFromOptimizer` so that the compiler cannot turn the masked selects into branches.
     func multiplied(bySecret scalar: Scalar) -> ProjectivePoint {
         var table = [ProjectivePoint](repeating: .identity, count: 16)
         table[1] = self
@@ -129,17 +130,23 @@ struct ProjectivePoint<Curve: CurveDescription>: Sendable {
             table[index] = index & 1 == 0 ? table[index / 2].doubled() : table[index - 1].adding(self)
         }
         var accumulator = ProjectivePoint.identity
+        var masks = [UInt64](repeating: 0, count: 16)
         for nibbleIndex in stride(from: 63, through: 0, by: -1) {
             if nibbleIndex != 63 {
                 accumulator = accumulator.doubled().doubled().doubled().doubled()
             }
             let nibble = scalar.nibble(nibbleIndex)
+            for candidate in 0..<16 { masks[candidate] = zeroMask(nibble ^ UInt64(candidate)) }
+            // Without the barrier the optimiser knows each mask is all ones or zero and compiled the select below
+            // into a branch on it (seen in the x86-64 output of Swift 6.3.1): a timing leak of the key's nibbles.
+            masks.withUnsafeMutableBytes { hideFromOptimizer($0.baseAddress!) }
             var entry = ProjectivePoint.identity
             for candidate in 1..<16 {
-                entry = ProjectivePoint.select(entry, table[candidate], mask: zeroMask(nibble ^ UInt64(candidate)))
+                entry = ProjectivePoint.select(entry, table[candidate], mask: masks[candidate])
             }
             accumulator = accumulator.adding(entry)
         }
+        masks.withUnsafeMutableBytes { secureZero($0.baseAddress!, count: $0.count) }
         return accumulator
     }
 

@@ -14,7 +14,9 @@ struct Scalar: Sendable {
     static let zero = Scalar(0, 0, 0, 0)
 
     /// The group order r.
-    static let order = Scalar(0xffff_ffff_0000_0001, 0x53bd_a402_fffe_5bfe, 0x3339_d808_09a1_d805, 0x73ed_a753_299d_7d48)
+    static let order = Scalar(
+        0xffff_ffff_0000_0001, 0x53bd_a402_fffe_5bfe, 0x3339_d808_09a1_d805, 0x73ed_a753_299d_7d48
+    )
 
     static var orderNatural: Natural { Natural(words: [order.w0, order.w1, order.w2, order.w3]) }
 

@@ -24,7 +24,11 @@ struct EncodingRejectionTests {
         var x = Fp2(Fp(1), Fp(1))
         while offCurve == nil || outside == nil {
             let bytes = x.c1.bigEndianBytes + x.c0.bigEndianBytes
-            if (x.squared() * x + G2Curve.b).sqrt() == nil { offCurve = offCurve ?? bytes } else { outside = outside ?? bytes }
+            if (x.squared() * x + G2Curve.b).sqrt() == nil {
+                offCurve = offCurve ?? bytes
+            } else {
+                outside = outside ?? bytes
+            }
             x = x + .one
         }
         return (PointEncoding.compressed(xBytes: offCurve!, yIsLargest: false),
@@ -58,7 +62,8 @@ struct EncodingRejectionTests {
         let identityKey = error { _ = try PublicKey(compressed: infinity) }
         #expect(identityKey?.kind == .identityPublicKey)
         #expect(identityKey?.description == "public key is the point at infinity")
-        #expect(error { _ = try PublicKey(compressed: [0xe0] + infinity.dropFirst()) }?.kind == .invalidInfinityEncoding)
+        let signedInfinity = [UInt8(0xe0)] + infinity.dropFirst()
+        #expect(error { _ = try PublicKey(compressed: signedInfinity) }?.kind == .invalidInfinityEncoding)
         var garbage = infinity
         garbage[47] = 1
         #expect(error { _ = try PublicKey(compressed: garbage) }?.kind == .invalidInfinityEncoding)
@@ -85,15 +90,16 @@ struct EncodingRejectionTests {
         #expect(error { _ = try Signature(compressed: [valid[0] & 0x7f] + valid.dropFirst()) }?.kind == .notCompressed)
         let infinity = G2Point.identity.compressed
         #expect(error { _ = try Signature(compressed: infinity) } == nil)
-        #expect(error { _ = try Signature(compressed: [0xe0] + infinity.dropFirst()) }?.kind == .invalidInfinityEncoding)
+        let signedInfinity = [UInt8(0xe0)] + infinity.dropFirst()
+        #expect(error { _ = try Signature(compressed: signedInfinity) }?.kind == .invalidInfinityEncoding)
         var garbage = infinity
         garbage[60] = 0x10
         #expect(error { _ = try Signature(compressed: garbage) }?.kind == .invalidInfinityEncoding)
         let p = wordsToBigEndian(Fp.modulusNatural.words)
         let zero = [UInt8](repeating: 0, count: 48)
         for xBytes in [p + zero, zero + p] {
-            #expect(error { _ = try Signature(compressed: PointEncoding.compressed(xBytes: xBytes, yIsLargest: false)) }?
-                .kind == .coordinateNotInField)
+            let encoded = PointEncoding.compressed(xBytes: xBytes, yIsLargest: false)
+            #expect(error { _ = try Signature(compressed: encoded) }?.kind == .coordinateNotInField)
         }
         let (offCurve, outside) = Self.g2Encodings()
         #expect(error { _ = try Signature(compressed: offCurve) }?.kind == .notOnCurve)
@@ -110,7 +116,8 @@ struct EncodingRejectionTests {
         var rMinusOne = Scalar.order
         rMinusOne.w0 -= 1
         #expect(error { _ = try SecretKey(bytes: rMinusOne.bigEndianBytes) } == nil)
-        #expect(error { _ = try SecretKey(bytes: [1]) }?.description == "secret key has the wrong length: 1 bytes, expected 32")
+        #expect(error { _ = try SecretKey(bytes: [1]) }?.description
+            == "secret key has the wrong length: 1 bytes, expected 32")
         #expect(error { _ = try SecretKey.keyGen(ikm: [UInt8](repeating: 1, count: 31)) }?.kind == .keyMaterialTooShort)
         #expect(error { _ = try BLS.aggregate([]) }?.kind == .emptyAggregate)
         #expect(error { _ = try BLS.aggregatePublicKeys([]) }?.kind == .emptyAggregate)

@@ -25,7 +25,9 @@ struct FieldTests {
     @Test func montgomeryConstants() {
         let p = Fp.modulusNatural
         let r = Natural(words: [0, 0, 0, 0, 0, 0, 1])  // 2^384
-        func words(_ value: Fp) -> Natural { Natural(words: [value.l0, value.l1, value.l2, value.l3, value.l4, value.l5]) }
+        func words(_ value: Fp) -> Natural {
+            Natural(words: [value.l0, value.l1, value.l2, value.l3, value.l4, value.l5])
+        }
         #expect(words(Fp.one) == r % p)
         #expect(words(Fp.rSquared) == (r * r) % p)
         #expect(Fp.modulus.l0 &* Fp.montgomeryInverse == UInt64.max)  // p * (-p^-1) = -1 mod 2^64

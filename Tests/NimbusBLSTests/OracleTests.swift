@@ -75,7 +75,9 @@ struct OracleTests {
         for index in keys.indices {
             let slow = index % Self.pyEccEvery == 0
             requests.append(["op": "sk_to_pk", "sk": hex(keys[index].bytes)])
-            requests.append(["op": "sign", "sk": hex(keys[index].bytes), "message": hex(messages[index]), "py_ecc": slow])
+            requests.append([
+                "op": "sign", "sk": hex(keys[index].bytes), "message": hex(messages[index]), "py_ecc": slow,
+            ])
             requests.append([
                 "op": "verify", "pk": hex(publicKeys[index].compressed), "message": hex(messages[index]),
                 "signature": hex(signatures[index].compressed), "py_ecc": true,
@@ -93,7 +95,9 @@ struct OracleTests {
 
         var pyEccSignatures = 0, pyEccVerifications = 0
         for index in keys.indices {
-            let keyAnswer = answers[3 * index], signAnswer = answers[3 * index + 1], verifyAnswer = answers[3 * index + 2]
+            let keyAnswer = answers[3 * index]
+            let signAnswer = answers[3 * index + 1]
+            let verifyAnswer = answers[3 * index + 2]
             // Public keys equal both implementations'.
             #expect(keyAnswer["milagro"] as? String == hex(publicKeys[index].compressed), "key \(index) vs milagro")
             #expect(keyAnswer["py_ecc"] as? String == hex(publicKeys[index].compressed), "key \(index) vs py_ecc")
