@@ -98,6 +98,17 @@ let package = Package(
         .executableTarget(
             name: "BLSBench", dependencies: ["NimbusBLS"], path: "Benchmarks/BLSBench", exclude: ["reference.py"]
         ),
+        .executableTarget(
+            name: "keys-bench", dependencies: ["NimbusKeys", "NimbusBLS"], path: "Benchmarks/KeysBench",
+            exclude: ["reference.py"], swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "WakuBench",
+            dependencies: [
+                "NimbusWaku", "NimbusLibp2p", "NimbusMultiformats", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/WakuBench", exclude: ["relay_bench.py"]
+        ),
 
         // MARK: Pure modules (no syscalls, no clock, no sockets)
         .target(name: "NimbusIPC", swiftSettings: strict),
@@ -255,7 +266,9 @@ let package = Package(
         .testTarget(name: "NimbusNetworkCoreTests", dependencies: ["NimbusNetworkCore", "NimbusAPI", "NimbusIPC"]),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["NimbusAPI", "NimbusHTTPClient", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "NimbusAPI", "NimbusHTTPClient", "NimbusBeaconSim", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

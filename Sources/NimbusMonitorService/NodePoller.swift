@@ -18,6 +18,7 @@ public actor NodePoller {
     private let token: String?
     private var genesisSeconds: UInt64?
     private var secondsPerSlot: UInt64?
+    private var slotsPerEpoch: UInt64?
     public private(set) var snapshot: NodeSnapshot
     public private(set) var polls = 0
     public private(set) var failures = 0
@@ -74,6 +75,7 @@ public actor NodePoller {
             }
         }
         if genesisSeconds == nil { await learnTiming() }
+        observation.slotsPerEpoch = slotsPerEpoch
         if observation.validatorCount == nil, let count = await keymanagerValidatorCount() {
             observation.validatorCount = count
         }
@@ -107,7 +109,10 @@ public actor NodePoller {
     }
 
     private struct Spec: Decodable {
-        struct Data: Decodable { var SECONDS_PER_SLOT: String }
+        struct Data: Decodable {
+            var SECONDS_PER_SLOT: String
+            var SLOTS_PER_EPOCH: String?
+        }
         var data: Data
     }
 
@@ -121,6 +126,7 @@ public actor NodePoller {
             let spec = try? JSONDecoder().decode(Spec.self, from: Data(body))
         {
             secondsPerSlot = UInt64(spec.data.SECONDS_PER_SLOT)
+            slotsPerEpoch = spec.data.SLOTS_PER_EPOCH.flatMap { UInt64($0) }
         }
     }
 

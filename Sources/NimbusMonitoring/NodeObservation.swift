@@ -22,6 +22,8 @@ public struct NodeObservation: Sendable, Equatable {
     // /metrics
     /// `beacon_slot`: the wall-clock slot as the node sees it.
     public var wallSlot: UInt64?
+    /// The network's SLOTS_PER_EPOCH (`/eth/v1/config/spec`), when known; 32 on every public network.
+    public var slotsPerEpoch: UInt64?
     /// `validator_monitor_prev_epoch_on_chain_attester_hit`/`_miss` summed over the node's validators.
     public var attesterHits: Double?
     public var attesterMisses: Double?

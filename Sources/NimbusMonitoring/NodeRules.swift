@@ -7,6 +7,7 @@ public struct NodeRules: Sendable {
     public var latestRelease: String?
 
     private var previousErrors: Double?
+    private var previousAttestations: (epoch: UInt64, hits: Double, misses: Double)?
     private var previousStartTime: Double?
     private var restartTimes: [UInt64] = []
     private var balances: [(epoch: UInt64, gwei: Double)] = []
@@ -19,6 +20,7 @@ public struct NodeRules: Sendable {
 
     /// One verdict per node rule, with the epoch for per-epoch rules.
     public mutating func evaluate(_ observation: NodeObservation) -> [(AlertKind, Verdict, epoch: UInt64?)] {
+        if let slots = observation.slotsPerEpoch, slots > 0 { thresholds.slotsPerEpoch = slots }
         let epoch = observation.wallSlot.map { $0 / thresholds.slotsPerEpoch }
         var verdicts: [(AlertKind, Verdict, epoch: UInt64?)] = [
             (.nodeUnreachable, unreachable(observation), nil),
@@ -69,12 +71,20 @@ public struct NodeRules: Sendable {
         return peers < thresholds.minimumPeers ? .bad("\(peers) peers connected (fewer than \(thresholds.minimumPeers))") : .good
     }
 
-    /// Nimbus's validator monitor counts, for the previous epoch, how many attached validators' attestations made
-    /// it on chain (hit) and how many did not (miss). Any miss in an epoch makes that epoch bad.
-    private func attestations(_ o: NodeObservation) -> Verdict {
-        guard let misses = o.attesterMisses, let hits = o.attesterHits, o.wallSlot != nil else { return .unknown }
-        guard hits + misses > 0 else { return .unknown }
-        return misses > 0 ? .bad("\(Int(misses)) of \(Int(hits + misses)) attestations missed in the previous epoch") : .good
+    /// Nimbus's validator monitor counts, per epoch processed, the attached validators whose previous-epoch
+    /// attestation made it on chain (hit) or did not (miss). The metrics are counters, so an epoch's outcome is the
+    /// difference from the last epoch seen; any new miss makes that epoch bad.
+    private mutating func attestations(_ o: NodeObservation) -> Verdict {
+        guard let misses = o.attesterMisses, let hits = o.attesterHits, let slot = o.wallSlot else { return .unknown }
+        let epoch = slot / thresholds.slotsPerEpoch
+        defer { previousAttestations = (epoch, hits, misses) }
+        guard let previous = previousAttestations, epoch > previous.epoch else { return .unknown }
+        let newHits = hits - previous.hits
+        let newMisses = misses - previous.misses
+        // Counters that went down mean the node restarted: no evidence this time.
+        guard newHits >= 0, newMisses >= 0, newHits + newMisses > 0 else { return .unknown }
+        return newMisses > 0
+            ? .bad("\(Int(newMisses)) of \(Int(newHits + newMisses)) attestations missed in the previous epoch") : .good
     }
 
     private mutating func proposals(_ o: NodeObservation) -> Verdict {

@@ -1,5 +1,6 @@
 import Foundation
 import NimbusAPI
+import NimbusBeaconSim
 import NimbusHTTPClient
 import Testing
 
@@ -103,10 +104,21 @@ struct MonitoringTests {
         }
     }
 
-    private func startBoth(_ name: String) async throws -> (Daemon, Simulator) {
+    private func startBoth(_ name: String, validators: Int = 0) async throws -> (Daemon, Simulator) {
         try Privilege.requireRoot()
         let daemon = try Daemon(name: name)
         let simulator = try Simulator(root: daemon.root)
+        // Validators attached the way Nimbus finds them: validators/<0xpubkey>/keystore.json plus secrets/<0xpubkey>.
+        for index in 0..<validators {
+            let secret = String(repeating: "00", count: 31) + String(format: "%02x", index + 1)
+            let (json, pubkey) = try NimbusKeysUnlocker.makeTestKeystore(secretHex: secret, password: "pw\(index)")
+            let folder = simulator.dataDir.appendingPathComponent("validators/\(pubkey)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try json.write(to: folder.appendingPathComponent("keystore.json"), atomically: true, encoding: .utf8)
+            let secrets = simulator.dataDir.appendingPathComponent("secrets")
+            try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true)
+            try "pw\(index)".write(to: secrets.appendingPathComponent(pubkey), atomically: true, encoding: .utf8)
+        }
         try simulator.start()
         let config = daemon.root.appendingPathComponent("config.toml")
         try """
@@ -164,6 +176,18 @@ struct MonitoringTests {
         #expect(behind.diagnosis.contains("slots behind the head"))
         try await simulator.scenario(#"{"sync_lag":0}"#)
         try await waitForResolved(behind.id, daemon, timeout: 60)
+        _ = try await daemon.stop()
+    }
+
+    @Test func attestationsMissedEpochAfterEpochFireAndClear() async throws {
+        let (daemon, simulator) = try await startBoth("attest", validators: 2)
+        try await simulator.scenario(#"{"missed_attestation_rate":1.0}"#)
+        let alert = try await waitForActive("attestations_missed", daemon, timeout: 60)
+        #expect(alert.diagnosis.hasSuffix("attestations missed in the previous epoch"))
+        #expect(alert.severity == "warning")
+        try await simulator.scenario(#"{"missed_attestation_rate":0}"#)
+        try await waitForResolved(alert.id, daemon, timeout: 60)
+        #expect((try await alerts(daemon)).alerts.filter { $0.kind == "attestations_missed" }.count == 1)
         _ = try await daemon.stop()
     }
 

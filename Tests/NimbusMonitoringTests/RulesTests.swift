@@ -27,7 +27,8 @@ import Testing
     @Test func aHealthyNodeIsGoodOnEveryRule() {
         var rules = NodeRules(node: "hoodi", latestRelease: "v24.9.0")
         let verdicts = rules.evaluate(healthy())
-        for (kind, verdict, _) in verdicts where kind != .balanceDecreasing {
+        // The per-epoch rules need a previous epoch to compare with.
+        for (kind, verdict, _) in verdicts where kind != .balanceDecreasing && kind != .attestationsMissed {
             #expect(verdict == .good, "\(kind)")
         }
     }
@@ -50,15 +51,31 @@ import Testing
         o.elOffline = true
         o.isOptimistic = true
         o.peers = 3
-        o.attesterMisses = 1
-        o.attesterHits = 1
         let verdicts = rules.evaluate(o)
         #expect(verdict(.notSynced, verdicts) == .bad("40 slots behind the head, syncing"))
         #expect(verdict(.elOffline, verdicts) == .bad("the node reports its execution client offline (el_offline)"))
         #expect(verdict(.optimistic, verdicts) == .bad("the node is optimistic: its execution client is not synced"))
         #expect(verdict(.peersLow, verdicts) == .bad("3 peers connected (fewer than 10)"))
-        #expect(verdict(.attestationsMissed, verdicts) == .bad("1 of 2 attestations missed in the previous epoch"))
         #expect(verdict(.versionBehind, verdicts) == .bad("running v24.9.0, latest release v25.1.0"))
+    }
+
+    /// The validator-monitor metrics are counters: each epoch is judged by what it added.
+    @Test func attestationsAreJudgedByWhatEachEpochAdds() {
+        var rules = NodeRules(node: "hoodi")
+        var o = healthy(32 * 10)  // hits 2, misses 0 so far
+        #expect(verdict(.attestationsMissed, rules.evaluate(o)) == .unknown)  // nothing to compare with yet
+        o.wallSlot = 32 * 11
+        o.attesterHits = 3
+        o.attesterMisses = 1
+        #expect(verdict(.attestationsMissed, rules.evaluate(o)) == .bad("1 of 2 attestations missed in the previous epoch"))
+        #expect(verdict(.attestationsMissed, rules.evaluate(o)) == .unknown)  // same epoch again
+        o.wallSlot = 32 * 12
+        o.attesterHits = 5
+        #expect(verdict(.attestationsMissed, rules.evaluate(o)) == .good)  // the old miss does not count twice
+        o.wallSlot = 32 * 13
+        o.attesterHits = 0
+        o.attesterMisses = 0
+        #expect(verdict(.attestationsMissed, rules.evaluate(o)) == .unknown)  // counters reset by a restart
     }
 
     @Test func proposalErrorsCountOnlyWhenTheCounterGrows() {
