@@ -14,9 +14,10 @@ import NimbusRuntime
 import NimbusStore
 
 /// The managed nodes the supervisor passed (`--nodes`, JSON); none means "look for a local Nimbus".
-func managedNodes(_ arguments: RoleArguments) -> [ManagedNode] {
+/// Nil when the argument is there but not a list of nodes.
+func managedNodes(_ arguments: RoleArguments) -> [ManagedNode]? {
     guard let json = arguments.nodesJSON else { return [] }
-    return (try? JSONDecoder().decode([ManagedNode].self, from: Data(json.utf8))) ?? []
+    return try? JSONDecoder().decode([ManagedNode].self, from: Data(json.utf8))
 }
 
 let host = RoleHost.boot(
@@ -25,15 +26,13 @@ let host = RoleHost.boot(
     databaseFile: "network.sqlite", migrations: RoleSchema.network,
     // Landlock needs existing paths; a missing token file is reported below instead of stopping the role.
     moreReadOnlyPaths: { arguments in
-        managedNodes(arguments).compactMap(\.keymanagerTokenFile).filter { FileManager.default.fileExists(atPath: $0) }
+        (managedNodes(arguments) ?? []).compactMap(\.keymanagerTokenFile)
+            .filter { FileManager.default.fileExists(atPath: $0) }
     })
 let database = host.database
-guard host.arguments.nodesJSON == nil
-    || (try? JSONDecoder().decode([ManagedNode].self, from: Data(host.arguments.nodesJSON!.utf8))) != nil
-else {
+guard let nodes = managedNodes(host.arguments) else {
     RoleProcess.fail(host.logger, "--nodes is not a valid list of nodes", code: RoleExitCode.usage)
 }
-let nodes = managedNodes(host.arguments)
 
 // Keymanager tokens are read once, now, and kept in memory; they are sent to their node and logged nowhere.
 var tokens: [String: String] = [:]

@@ -29,9 +29,6 @@ final class SupervisorRuntime: @unchecked Sendable {
         self.settings = settings
         RoleLogHandler.bootstrap(role: "supervisor", level: Logger.Level(rawValue: settings.logLevel) ?? .info)
         logger = Logger(label: "supervisor")
-        core = SupervisorCore(describe: { status in
-            status.describe(signalName: SignalWaiter.name, exitMeaning: RoleExitCode.meaning)
-        })
         var timing = SupervisorCore.Timing()
         timing.shutdownTimeoutMillis = UInt64(settings.shutdownTimeoutSeconds) * 1000
         core = SupervisorCore(timing: timing, describe: { status in
