@@ -1,5 +1,6 @@
 // libFuzzer target: untrusted keystore files through the EIP-2335 decoder. Built by Fuzz/run with the NimbusKeys
-// sources (all but NimbusBLSBackend.swift) compiled in and swift-crypto linked; any crash or trap is a finding.
+// sources compiled in (instrumented) and the rest (swift-crypto, NimbusKeccak, NimbusBLS) linked from a SwiftPM
+// build; any crash or trap is a finding.
 //
 // Properties checked besides "never traps": a decoded keystore re-encodes to JSON that decodes to the same value,
 // and a keystore whose KDF is cheap is decrypted (wrong password, or the right one when the input asks), which

@@ -1,6 +1,6 @@
 // libFuzzer target: untrusted text (typed or pasted mnemonics) through BIP-39 parsing, word suggestions and
-// checksum validation. Built by Fuzz/run with the NimbusKeys sources (all but NimbusBLSBackend.swift) compiled in
-// and swift-crypto linked; any crash or trap is a finding.
+// checksum validation. Built by Fuzz/run with the NimbusKeys sources compiled in (instrumented) and the rest
+// (swift-crypto, NimbusKeccak, NimbusBLS) linked from a SwiftPM build; any crash or trap is a finding.
 //
 // Properties checked besides "never traps": an accepted phrase re-serialises to words that parse to the same
 // entropy; an error message depends on word positions only (never on a typed or suggested word). The same text is
