@@ -122,6 +122,12 @@ let package = Package(
         .target(name: "NimbusSecureMemory", dependencies: ["CNimbusSodium"], swiftSettings: strict),
 
         // MARK: Edges (syscalls, files, threads)
+        // The `nimbus keys` session: frames and messages (pure) and a blocking socket transport; shared by the CLI
+        // and the signer, so it depends on nothing.
+        .target(name: "NimbusKeysSession", swiftSettings: strict),
+        // The signer's key commands: run on the session socket, with worker threads for the KDFs.
+        .target(
+            name: "NimbusSignerKeys", dependencies: ["NimbusKeys", "NimbusKeysSession"], swiftSettings: strict),
         .target(name: "NimbusSandbox", dependencies: ["CNimbusSandbox"], swiftSettings: strict),
         .target(
             name: "NimbusRuntime",
@@ -193,7 +199,9 @@ let package = Package(
         .executableTarget(
             name: "nimbus-nm-signer",
             dependencies: [
-                "NimbusSignerCore", "NimbusRoleHost",
+                "NimbusSignerCore", "NimbusSignerKeys", "NimbusKeysSession", "NimbusKeys", "NimbusRoleHost",
+                "NimbusSecureMemory", "NimbusSandbox", "NimbusStore", "NimbusRuntime",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -209,7 +217,7 @@ let package = Package(
         .executableTarget(
             name: "nimbus",
             dependencies: [
-                "NimbusAPI", "NimbusHTTPClient",
+                "NimbusAPI", "NimbusHTTPClient", "NimbusKeysSession", "CNimbusSpawn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -263,6 +271,9 @@ let package = Package(
             ],
             exclude: ["Interop"]
         ),
+        .testTarget(name: "NimbusKeysSessionTests", dependencies: ["NimbusKeysSession"]),
+        .testTarget(
+            name: "NimbusSignerKeysTests", dependencies: ["NimbusSignerKeys", "NimbusKeysSession", "NimbusKeys"]),
         .testTarget(name: "NimbusNetworkCoreTests", dependencies: ["NimbusNetworkCore", "NimbusAPI", "NimbusIPC"]),
         .testTarget(
             name: "DaemonTests",

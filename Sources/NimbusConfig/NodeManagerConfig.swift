@@ -26,6 +26,8 @@ public struct NodeManagerConfig: Sendable, Equatable {
     public var wakuListen: String?
     /// `[waku] bootstrap`: multiaddrs of the service nodes to connect to (default: The Waku Network's fleet).
     public var wakuBootstrap: [String]?
+    /// `[keys] withdrawal_address`: when set, the signer only makes deposits withdrawing to this execution address.
+    public var keysWithdrawalAddress: String?
 
     public init() {}
 
@@ -70,6 +72,10 @@ public struct NodeManagerConfig: Sendable, Equatable {
             wakuListen = try waku.string("listen")
             wakuBootstrap = try waku.strings("bootstrap")
             try waku.rejectUnknown()
+        }
+        if var keys = try reader.table("keys") {
+            keysWithdrawalAddress = try keys.string("withdrawal_address")
+            try keys.rejectUnknown()
         }
         if let entries = try reader.tables("nodes") {
             for var entry in entries {

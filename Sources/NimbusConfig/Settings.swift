@@ -22,6 +22,14 @@ public struct Settings: Sendable, Equatable {
     public var nodes: [ManagedNode] = []
     /// The Waku node: listen address (service mode) and bootstrap multiaddrs; nil bootstrap means the defaults.
     public var waku = WakuSettings()
+    /// `[keys] withdrawal_address`, checked by the signer (EIP-55 is checked there, where it matters).
+    public var keysWithdrawalAddress: String?
+
+    /// The `nimbus keys` socket: beside the control socket, same owner, group and mode.
+    public var keysSocket: String {
+        (controlSocket.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
+            + "/keys.sock"
+    }
 
     /// System-mode defaults.
     public static let systemDataDir = "/var/lib/nimbus-node-manager"
@@ -74,6 +82,7 @@ public struct Settings: Sendable, Equatable {
             shutdownTimeoutSeconds: timeout,
             networkUser: config.networkUser ?? "nimbus-nm", signerUser: config.signerUser ?? "nimbus-signer")
         settings.nodes = config.nodes
+        settings.keysWithdrawalAddress = config.keysWithdrawalAddress
         // Dev mode is self-contained: a service node on loopback, and no public fleet unless configured.
         settings.waku.listen = overrides.wakuListen ?? config.wakuListen ?? (mode == .dev ? "127.0.0.1:60000" : nil)
         settings.waku.bootstrap = config.wakuBootstrap ?? (mode == .dev ? [] : nil)

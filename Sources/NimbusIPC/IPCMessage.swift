@@ -11,6 +11,7 @@ public enum IPCMessage: Sendable, Equatable {
     case roleStatus([RoleInfo])
     case keyStoreStatusRequest
     case keyStoreStatus(KeyStoreStatus)
+    case keysSession(KeysClient)
     case installStateRequest
     case installState(InstallState)
 
@@ -27,6 +28,7 @@ public enum IPCMessage: Sendable, Equatable {
         case .roleStatus: .roleStatus
         case .keyStoreStatusRequest: .keyStoreStatusRequest
         case .keyStoreStatus: .keyStoreStatus
+        case .keysSession: .keysSession
         case .installStateRequest: .installStateRequest
         case .installState: .installState
         }
@@ -43,6 +45,7 @@ public enum IPCMessage: Sendable, Equatable {
         case let .peerLinkReplaced(peer): writer.u8(peer.rawValue)
         case let .roleStatus(roles): writer.array(roles) { $1.encode(into: &$0) }
         case let .keyStoreStatus(status): status.encode(into: &writer)
+        case let .keysSession(client): client.encode(into: &writer)
         case let .installState(state): state.encode(into: &writer)
         }
         return writer.bytes
@@ -63,6 +66,7 @@ public enum IPCMessage: Sendable, Equatable {
         case .roleStatus: message = .roleStatus(try reader.array { (r) throws(IPCError) in try RoleInfo(from: &r) })
         case .keyStoreStatusRequest: message = .keyStoreStatusRequest
         case .keyStoreStatus: message = .keyStoreStatus(try KeyStoreStatus(from: &reader))
+        case .keysSession: message = .keysSession(try KeysClient(from: &reader))
         case .installStateRequest: message = .installStateRequest
         case .installState: message = .installState(try InstallState(from: &reader))
         }

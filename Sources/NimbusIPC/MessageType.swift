@@ -24,6 +24,9 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
     case keyStoreStatusRequest = 0x0201
     /// Answer to `keyStoreStatusRequest`.
     case keyStoreStatus = 0x0202
+    /// Network to signer: a `nimbus keys` client connected; its socket travels with this frame (SCM_RIGHTS) and the
+    /// signer answers on it directly, so that no secret the person types or must see crosses the network role.
+    case keysSession = 0x0203
 
     /// Network to installer: what is installed and what the installer is doing.
     case installStateRequest = 0x0301
@@ -31,7 +34,7 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
     case installState = 0x0302
 
     /// Whether a frame of this type must carry exactly one file descriptor.
-    public var carriesDescriptor: Bool { self == .peerLinkReplaced }
+    public var carriesDescriptor: Bool { self == .peerLinkReplaced || self == .keysSession }
 
     public var description: String {
         switch self {
@@ -45,6 +48,7 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
         case .roleStatus: "roleStatus"
         case .keyStoreStatusRequest: "keyStoreStatusRequest"
         case .keyStoreStatus: "keyStoreStatus"
+        case .keysSession: "keysSession"
         case .installStateRequest: "installStateRequest"
         case .installState: "installState"
         }

@@ -200,6 +200,32 @@ public struct KeyStoreStatus: Sendable, Equatable {
     }
 }
 
+/// Who opened a `nimbus keys` session, as the network role's kernel saw it (SO_PEERCRED at accept). The signer
+/// does not take this on trust: it reads the credentials of the descriptor it receives itself, and logs both.
+public struct KeysClient: Sendable, Equatable {
+    public var pid: Int32
+    public var uid: UInt32
+    public var gid: UInt32
+
+    public init(pid: Int32, uid: UInt32, gid: UInt32) {
+        self.pid = pid
+        self.uid = uid
+        self.gid = gid
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.u32(UInt32(bitPattern: pid))
+        writer.u32(uid)
+        writer.u32(gid)
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        pid = Int32(bitPattern: try reader.u32())
+        uid = try reader.u32()
+        gid = try reader.u32()
+    }
+}
+
 /// What the installer has installed and what it is doing.
 public struct InstallState: Sendable, Equatable {
     /// The installer's current activity.

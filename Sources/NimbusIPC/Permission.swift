@@ -60,6 +60,7 @@ public enum PermissionTable {
                 ping,
                 Permission(.keyStoreStatusRequest, .request(replies: [.keyStoreStatus, .failure]), from: .parent,
                            in: [.running]),
+                Permission(.keysSession, .notification(once: false), from: .parent, in: [.running]),
             ]
         case .networkInstaller:
             return [

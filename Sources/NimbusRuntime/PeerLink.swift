@@ -36,6 +36,13 @@ public final class PeerLink: Sendable {
         return try await channel.request(message, timeout: timeout)
     }
 
+    /// Sends a notification on whichever channel is current, passing `descriptor` with it when the message carries
+    /// one. False when the peer is down (the caller still owns the descriptor then).
+    public func notify(_ message: IPCMessage, passing descriptor: Int32 = -1) -> Bool {
+        guard let channel = current.withLock({ $0 }) else { return false }
+        return channel.notify(message, passing: descriptor)
+    }
+
     /// Closes the current channel, if any.
     public func close() {
         current.withLock { $0 }?.close()

@@ -22,6 +22,13 @@ public struct RoleArguments: Sendable, Equatable {
     /// Network role: the Waku settings as JSON (`WakuSettings`).
     public var wakuJSON: String?
 
+    /// The signer: who may open `nimbus keys` sessions ("uid:0,gid:998"; see `KeysClientPolicy`).
+    public var keysClients: String?
+    /// The signer: `[keys] withdrawal_address`.
+    public var withdrawalAddress: String?
+    /// The network role: where to accept `nimbus keys` sessions.
+    public var keysSocket: String?
+
     public init(stateDir: String, policy: String) {
         self.stateDir = stateDir
         self.policy = policy
@@ -37,6 +44,9 @@ public struct RoleArguments: Sendable, Equatable {
         }
         if let nodesJSON { out += ["--nodes", nodesJSON] }
         if let wakuJSON { out += ["--waku", wakuJSON] }
+        if let keysClients { out += ["--keys-clients", keysClients] }
+        if let withdrawalAddress { out += ["--withdrawal-address", withdrawalAddress] }
+        if let keysSocket { out += ["--keys-socket", keysSocket] }
         return out
     }
 
@@ -52,7 +62,7 @@ public struct RoleArguments: Sendable, Equatable {
         var index = 0
         let valued: Set<String> = [
             "--state-dir", "--policy", "--user", "--log-level", "--mode", "--control-socket", "--control-socket-mode",
-            "--nodes", "--waku",
+            "--nodes", "--waku", "--keys-clients", "--withdrawal-address", "--keys-socket",
         ]
         while index < arguments.count {
             let flag = arguments[index]
@@ -87,6 +97,9 @@ public struct RoleArguments: Sendable, Equatable {
         parsed.controlSocket = values["--control-socket"]
         parsed.nodesJSON = values["--nodes"]
         parsed.wakuJSON = values["--waku"]
+        parsed.keysClients = values["--keys-clients"]
+        parsed.withdrawalAddress = values["--withdrawal-address"]
+        parsed.keysSocket = values["--keys-socket"]
         if let mode = values["--control-socket-mode"] {
             guard let bits = UInt32(mode, radix: 8), bits <= 0o777 else {
                 throw Invalid(description: "invalid --control-socket-mode \(mode)")

@@ -74,6 +74,12 @@ public enum RoleSchema {
                 created_at_millis INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        SchemaMigration(
+            "2-keystore-source",
+            """
+            ALTER TABLE keystores ADD COLUMN source TEXT NOT NULL DEFAULT 'imported'
+                CHECK (source IN ('generated', 'imported'));
+            """),
     ]
 
     /// The installer: what it installed, and which version is active.

@@ -58,7 +58,7 @@ let httpClient = HTTPClient()
 let alertStore = AlertStore(database: database)
 let monitor = MonitorService(
     nodes: nodes, tokens: tokens, client: httpClient, store: alertStore, logger: host.logger,
-    nowMillis: UInt64(Date().timeIntervalSince1970 * 1000))
+    nowMillis: UInt64(Date().timeIntervalSince1970 * 1000), stateDir: host.arguments.stateDir)
 
 let signer = PeerLink(link: .networkSigner, local: .network)
 let installer = PeerLink(link: .networkInstaller, local: .network)
@@ -126,6 +126,15 @@ do {
 } catch {
     RoleProcess.fail(host.logger, "cannot serve the control socket: \(error)", code: RoleExitCode.usage)
 }
+// `nimbus keys` clients get their own socket, whose connections go to the signer unread (docs/keys-session.md).
+let keysServer = host.arguments.keysSocket.map {
+    KeysSocketServer(path: $0, mode: host.arguments.controlSocketMode, logger: host.logger)
+}
+do {
+    try keysServer?.bind()
+} catch {
+    RoleProcess.fail(host.logger, "cannot serve the keys socket: \(error)", code: RoleExitCode.usage)
+}
 
 host.lockDown()
 
@@ -141,6 +150,14 @@ host.lockDown()
 }
 attach(signer, host.descriptor(of: .networkSigner))
 attach(installer, host.descriptor(of: .networkInstaller))
+keysServer?.start { descriptor, peer in
+    // sendmsg duplicates the descriptor into the signer; this copy is closed either way.
+    defer { close(descriptor) }
+    let client = KeysClient(pid: peer.pid, uid: peer.uid, gid: peer.gid)
+    if !signer.notify(.keysSession(client), passing: descriptor) {
+        host.logger.warning("keys session dropped: the signer is not running (it restarts on its own; try again)")
+    }
+}
 // Detached: top-level code runs on the main actor, whose thread spends its life blocked in `host.run`, so a plain
 // Task from here would never start.
 Task.detached { await monitor.start() }
@@ -170,6 +187,7 @@ host.run {
         stopped.signal()
     }
     stopped.wait()
+    keysServer?.stop()
     server.stop()
     httpClient.shutdown()
     auditQueue.sync {}

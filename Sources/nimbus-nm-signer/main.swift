@@ -1,16 +1,44 @@
 // nimbus-nm-signer: validator keys and keystore crypto. Own user, own network namespace with no interfaces,
-// no capabilities, not dumpable, no socket/connect/execve. Not for direct use: nimbus-node-manager starts it.
+// no capabilities, not dumpable, no socket/connect/execve. Not for direct use: nimbus-node-manager starts it, and
+// `nimbus keys --offline` starts it as `nimbus-nm-signer --offline-session` (OfflineSession.swift).
+import Foundation
 import NimbusIPC
+import NimbusKeys
 import NimbusRoleHost
 import NimbusRuntime
 import NimbusSignerCore
+import NimbusSignerKeys
 import NimbusStore
+
+if CommandLine.arguments.dropFirst().first == "--offline-session" {
+    OfflineSession.run(Array(CommandLine.arguments.dropFirst(2)))
+}
 
 let host = RoleHost.boot(
     .signer, keptCapabilities: [], dumpable: false, readOnlyPaths: [], readWritePaths: [],
     databaseFile: "signer.sqlite", migrations: RoleSchema.signer)
+// Before any secret exists: every secret NimbusKeys makes from here on lives in guarded, locked memory.
+SecretBytes.defaultAllocator = SodiumSecretAllocator()
 let database = host.database
 let service = SignerService(schemaVersion: database.schemaVersion) { try database.count("keystores") }
+
+let clients: KeysClientPolicy
+do {
+    clients = try KeysClientPolicy(parsing: host.arguments.keysClients ?? "uid:0")
+} catch {
+    RoleProcess.fail(host.logger, "\(error)", code: RoleExitCode.usage)
+}
+var keyPolicy = SignerKeyPolicy()
+if let address = host.arguments.withdrawalAddress {
+    do {
+        keyPolicy.withdrawalAddress = try ExecutionAddress(parsing: address)
+    } catch {
+        RoleProcess.fail(host.logger, "[keys] withdrawal_address: \(error)", code: RoleExitCode.usage)
+    }
+}
+let sessions = KeysSessions(
+    service: KeysSessionService(vault: DatabaseKeyVault(database: database), policy: keyPolicy),
+    clients: clients, logger: host.logger)
 
 host.lockDown()
 
@@ -19,8 +47,16 @@ let network = PeerLink(link: .networkSigner, local: .signer)
     network.attach(
         descriptor: descriptor,
         onEvent: { channel, event in
-            // Requests are answered on the link's own thread, so that a shutdown finds none half-done.
-            if case let .request(id, message) = event { channel.reply(to: id, service.handle(message)) }
+            switch event {
+            case let .request(id, message):
+                // Requests are answered on the link's own thread, so that a shutdown finds none half-done.
+                channel.reply(to: id, service.handle(message))
+            case let .notification(.keysSession(client), descriptor?):
+                sessions.open(descriptor, claimed: KeysClientSummary(uid: client.uid))
+            case let .notification(_, descriptor):
+                // The endpoint admits no other notification from the network role.
+                if let descriptor { close(descriptor) }
+            }
         },
         onClose: { _, closure in host.peerLinkClosed(.networkSigner, closure) })
 }

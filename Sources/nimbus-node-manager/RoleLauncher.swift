@@ -41,8 +41,21 @@ struct RoleLauncher {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             arguments.nodesJSON = (try? encoder.encode(settings.nodes)).map { String(decoding: $0, as: UTF8.self) }
             arguments.wakuJSON = (try? encoder.encode(settings.waku)).map { String(decoding: $0, as: UTF8.self) }
+            arguments.keysSocket = settings.keysSocket
+        }
+        if role == .signer {
+            arguments.keysClients = keysClients()
+            arguments.withdrawalAddress = settings.keysWithdrawalAddress
         }
         return arguments
+    }
+
+    /// Who may open `nimbus keys` sessions, for the signer to check itself: root and the control group in system
+    /// mode (the same people the socket's mode admits), the invoking user in dev mode.
+    func keysClients() -> String {
+        guard settings.mode == .system else { return "uid:\(getuid())" }
+        guard let group = getgrnam(settings.controlGroup) else { return "uid:0" }
+        return "uid:0,gid:\(group.pointee.gr_gid)"
     }
 
     /// A minimal environment: the supervisor's own may hold anything, and roles need almost nothing.

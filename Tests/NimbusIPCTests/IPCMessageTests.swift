@@ -24,6 +24,7 @@ import Testing
         ]),
         .keyStoreStatusRequest,
         .keyStoreStatus(KeyStoreStatus(keystoreCount: 3, schemaVersion: 1)),
+        .keysSession(KeysClient(pid: -1, uid: 1000, gid: 998)),
         .installStateRequest,
         .installState(InstallState(phase: .idle, activeVersion: "v24.9.0", installedVersions: ["v24.9.0"], schemaVersion: 1)),
     ]

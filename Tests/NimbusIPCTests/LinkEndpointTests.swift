@@ -148,6 +148,21 @@ import Testing
             == .notification(.peerLinkReplaced(peer: .signer)))
     }
 
+    @Test func aKeysSessionTravelsWithItsSocketFromTheNetworkRoleOnly() throws {
+        let client = KeysClient(pid: 42, uid: 1000, gid: 1000)
+        var signer = LinkEndpoint(link: .networkSigner, local: .signer)
+        #expect(throws: IPCError.missingDescriptor(type: 0x0203)) {
+            try signer.receive(frame(.keysSession(client), id: 0), hasDescriptor: false)
+        }
+        #expect(try signer.receive(frame(.keysSession(client), id: 0), hasDescriptor: true)
+            == .notification(.keysSession(client)))
+        // The signer may not push a session at the network role.
+        var network = LinkEndpoint(link: .networkSigner, local: .network)
+        #expect(throws: (any Error).self) {
+            try network.receive(frame(.keysSession(client), id: 0), hasDescriptor: true)
+        }
+    }
+
     @Test func peerLinkReplacedMustNameARealPeer() {
         var signer = LinkEndpoint(link: .supervisorSigner, local: .signer)
         #expect(throws: IPCError.invalidValue("signer has no link to installer")) {
