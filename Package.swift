@@ -119,7 +119,7 @@ let package = Package(
         .target(name: "NimbusAPI", dependencies: ["NimbusIPC"], swiftSettings: strict),
         .target(name: "NimbusConfig", dependencies: ["TOMLKit"], swiftSettings: strict),
         .target(name: "NimbusMonitoring", swiftSettings: strict),
-        .target(name: "NimbusSecureMemory", dependencies: ["CNimbusSodium"], swiftSettings: strict),
+        .target(name: "NimbusSecureMemory", dependencies: ["CNimbusSodium", "NimbusKeys"], swiftSettings: strict),
 
         // MARK: Edges (syscalls, files, threads)
         // The `nimbus keys` session: frames and messages (pure) and a blocking socket transport; shared by the CLI
@@ -232,7 +232,7 @@ let package = Package(
         .testTarget(name: "NimbusSandboxTests", dependencies: ["NimbusSandbox", "CNimbusSandbox"]),
         .testTarget(name: "NimbusAPITests", dependencies: ["NimbusAPI"]),
         .testTarget(name: "NimbusMonitoringTests", dependencies: ["NimbusMonitoring"]),
-        .testTarget(name: "NimbusSecureMemoryTests", dependencies: ["NimbusSecureMemory"]),
+        .testTarget(name: "NimbusSecureMemoryTests", dependencies: ["NimbusSecureMemory", "NimbusKeys"]),
         .testTarget(name: "NimbusMultiformatsTests", dependencies: ["NimbusMultiformats", "NimbusKeccak"]),
         .testTarget(
             name: "NimbusBLSTests",

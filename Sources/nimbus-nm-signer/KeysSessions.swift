@@ -1,4 +1,3 @@
-import CNimbusSodium
 import CNimbusSpawn
 import Foundation
 import Logging
@@ -6,26 +5,6 @@ import NimbusKeys
 import NimbusKeysSession
 import NimbusSignerCore
 import NimbusSignerKeys
-
-/// libsodium's guarded, locked allocations for every secret `NimbusKeys` makes in this process: seeds, secret
-/// keys, processed passwords, keystore keys (docs/keys.md, "Secrets").
-struct SodiumSecretAllocator: SecretAllocator {
-    init() {
-        precondition(nm_sodium_init() == 0, "libsodium failed to initialise")
-    }
-
-    func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
-        guard let pointer = nm_secure_alloc(byteCount) else {
-            // No quiet fallback to ordinary memory for secrets: fail, and the supervisor says why.
-            fatalError("cannot allocate guarded memory for a secret")
-        }
-        return pointer
-    }
-
-    func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
-        nm_secure_free(pointer)
-    }
-}
 
 /// Serves `nimbus keys` sessions on sockets the network role hands over, one thread each.
 struct KeysSessions: Sendable {

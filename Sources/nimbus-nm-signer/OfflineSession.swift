@@ -2,6 +2,7 @@ import Foundation
 import NimbusKeys
 import NimbusKeysSession
 import NimbusSandbox
+import NimbusSecureMemory
 import NimbusSignerKeys
 import NimbusStore
 

@@ -5,6 +5,7 @@ import Foundation
 import NimbusIPC
 import NimbusKeys
 import NimbusRoleHost
+import NimbusSecureMemory
 import NimbusRuntime
 import NimbusSignerCore
 import NimbusSignerKeys
