@@ -301,9 +301,12 @@ public struct BeaconAPI: Sendable {
 
     private func validatorJSON(_ index: UInt64, slot: UInt64, simulation: BeaconSimulation) -> JSONValue {
         let hash = SimHash(seed: simulation.configuration.seed)
-        // Balances drift a little around 32 ETH with the epoch, so that a monitor sees them move.
+        // The node's keys carry the balance their duties earned or lost; the rest of the set, whose duties are not
+        // simulated, drifts a little upwards around 32 ETH with the epoch, so that a monitor sees it move.
         let epoch = simulation.configuration.clock.epoch(of: slot)
-        let balance = 32_000_000_000 + hash.number(below: 50_000_000, "balance", "\(index)") + epoch % 1000 * 10_000
+        let balance =
+            simulation.nodeKeyBalance(index: index, slot: slot)
+            ?? 32_000_000_000 + hash.number(below: 50_000_000, "balance", "\(index)") + epoch % 1000 * 10_000
         let farFuture = UInt64.max
         return .object([
             ("index", .uint(index)),

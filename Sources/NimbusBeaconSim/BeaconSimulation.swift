@@ -31,6 +31,13 @@ public struct BeaconSimulation: Sendable {
     public let schedule: DutySchedule
     /// Set once the process must end.
     public private(set) var exitStatus: Int32?
+    /// Chain balances (gwei) of the node's keys by public key, with every duty's reward or penalty applied.
+    public private(set) var balances: [String: UInt64]
+    /// `balances` as of the start of recent epochs, oldest first: what a state in that epoch holds, since the chain
+    /// applies rewards and penalties at epoch transitions.
+    private var epochBalances: [(epoch: UInt64, balances: [String: UInt64])] = []
+    /// Slots this process proposed a block in, until the validator monitor has judged their epoch.
+    private var proposed: Set<UInt64> = []
 
     private let hash: SimHash
     private var clock: SlotClock { configuration.clock }
@@ -77,6 +84,7 @@ public struct BeaconSimulation: Sendable {
         self.time = processStart
         self.persistedHead = state.map { $0.checkpointSlot.map { max($0, state!.headSlot) } ?? $0.headSlot }
         self.headSlot = persistedHead ?? 0
+        self.balances = state?.balances ?? [:]
         let clock = configuration.clock
         if let slot = clock.slot(at: processStart) {
             if clock.startTime(of: slot) >= processStart {
@@ -90,6 +98,7 @@ public struct BeaconSimulation: Sendable {
             nextPoint = (0, .slotStart)
         }
         bookDowntime(keys: state?.validators ?? [])
+        snapshotBalances(epoch: clock.epoch(of: clock.wallSlot(at: processStart)))
         self.ledger.runs.append(
             DutyLedger.Run(version: configuration.version.full, startedAt: processStart, accountedThrough: nil))
     }
@@ -124,7 +133,24 @@ public struct BeaconSimulation: Sendable {
             validatorIndices: registry.indexByPubkey,
             validators: validators.values.sorted { $0.index < $1.index }.map {
                 NodeState.Key(pubkey: $0.pubkey, index: $0.index)
-            })
+            }, balances: balances.isEmpty ? nil : balances)
+    }
+
+    /// The balance (gwei) a state at `slot` holds for validator `index` when it is one of the node's keys; nil
+    /// for the rest of the set. States older than the epochs this process kept answer with the oldest it kept.
+    public func nodeKeyBalance(index: UInt64, slot: UInt64) -> UInt64? {
+        guard let pubkey = registry.pubkey(of: index), registry.indexByPubkey[pubkey] == index else { return nil }
+        return stateBalance(pubkey: pubkey, index: index, epoch: clock.epoch(of: slot))
+    }
+
+    private func stateBalance(pubkey: String, index: UInt64, epoch: UInt64) -> UInt64 {
+        let snapshot = epochBalances.last { $0.epoch <= epoch } ?? epochBalances.first
+        return snapshot?.balances[pubkey] ?? genesisBalance(index: index)
+    }
+
+    /// A key's balance before the simulation touched it: 32 ETH and a little, different per validator.
+    private func genesisBalance(index: UInt64) -> UInt64 {
+        32_000_000_000 + hash.number(below: 50_000_000, "balance", "\(index)")
     }
 
     /// Events since the last call, oldest first.
@@ -311,6 +337,7 @@ public struct BeaconSimulation: Sendable {
     // MARK: Points
 
     private mutating func slotStarted(_ slot: UInt64) {
+        if slot % clock.slotsPerEpoch == 0 { snapshotBalances(epoch: clock.epoch(of: slot)) }
         if slot > 0, isStarted { slotEnded(slot - 1) }
         if isStarted {
             // Like Nimbus's gauges, these stay 0 while the database loads: slots are processed only once it runs.
@@ -377,24 +404,78 @@ public struct BeaconSimulation: Sendable {
                     schedule.isInSyncCommittee(validator: $0.index, epoch: epoch)
                 } ? 1 : 0
         }
+        // Nimbus reads these from its head state at every slot, synced or not.
+        let headEpoch = clock.epoch(of: headSlot)
+        let attached = validators.values.sorted { $0.index < $1.index }
+        let headBalances = attached.map { stateBalance(pubkey: $0.pubkey, index: $0.index, epoch: headEpoch) }
+        metrics.attachedBalances = Dictionary(
+            zip(attached, headBalances).prefix(64).map { (Self.shortLog($0.0.pubkey), $0.1) },
+            uniquingKeysWith: { _, later in later })
+        metrics.attachedBalanceTotal = headBalances.reduce(0, +)
         events.append(.slotEnd(slot: slot, headSlot: headSlot, nextActionWait: known))
     }
 
-    /// Validator-monitor epoch processing: did each validator attest in `epoch`? Only duties this process saw.
+    /// Validator-monitor epoch processing: did each validator attest in `epoch`, and did its proposals of `epoch`
+    /// make it on chain? Only duties this process saw. Balances are those of the state after the transition.
     private mutating func processEpoch(ending epoch: UInt64) {
+        let label: (AttachedValidator) -> String = { [details = configuration.validatorMonitorDetails] in
+            details ? "\($0.index)" : "total"
+        }
         for validator in validators.values {
             let slot = schedule.attestationSlot(validator: validator.index, epoch: epoch)
             guard clock.attestationTime(of: slot) >= processStart,
                 validator.attachedAt <= clock.attestationTime(of: slot)
             else { continue }
-            let label = configuration.validatorMonitorDetails ? "\(validator.index)" : "total"
             if attested.contains(AttestationKey(validator: validator.index, epoch: epoch)) {
-                metrics.attesterHits[label, default: 0] += 1
+                metrics.attesterHits[label(validator), default: 0] += 1
             } else {
-                metrics.attesterMisses[label, default: 0] += 1
+                metrics.attesterMisses[label(validator), default: 0] += 1
+            }
+        }
+        for slot in clock.firstSlot(of: epoch)..<clock.firstSlot(of: epoch + 1) where slot > 0 {
+            let start = clock.startTime(of: slot)
+            guard start >= processStart,
+                let validator = validators.values.first(where: { $0.index == schedule.proposer(of: slot) }),
+                validator.attachedAt <= start
+            else { continue }
+            if proposed.contains(slot) {
+                metrics.blockHits[label(validator), default: 0] += 1
+            } else {
+                metrics.blockMisses[label(validator), default: 0] += 1
             }
         }
         attested = attested.filter { $0.epoch >= epoch }
+        proposed = proposed.filter { $0 >= clock.firstSlot(of: epoch + 1) }
+        var monitored: [String: UInt64] = [:]
+        for validator in validators.values {
+            monitored[label(validator), default: 0] +=
+                stateBalance(pubkey: validator.pubkey, index: validator.index, epoch: epoch + 1)
+        }
+        metrics.monitorBalances = monitored
+    }
+
+    /// Keeps `balances` as the state at the start of `epoch` holds them.
+    private mutating func snapshotBalances(epoch: UInt64) {
+        epochBalances.removeAll { $0.epoch >= epoch }
+        epochBalances.append((epoch, balances))
+        if epochBalances.count > 8 { epochBalances.removeFirst() }
+    }
+
+    /// Nimbus's short form of a public key in logs and metric labels: its first four bytes in hex.
+    static func shortLog(_ pubkey: String) -> String {
+        String(pubkey.dropFirst(2).prefix(8))
+    }
+
+    /// Applies a duty's outcome to the validator's balance (rewards for work done, a penalty for a missed
+    /// attestation; a missed proposal only forgoes its reward).
+    private mutating func settle(_ duty: DutyLedger.Duty, performed: Bool, pubkey: String, index: UInt64) {
+        let balance = balances[pubkey] ?? genesisBalance(index: index)
+        switch (duty, performed) {
+        case (.attestation, true): balances[pubkey] = balance + DutyRewards.attestation
+        case (.attestation, false): balances[pubkey] = balance - min(balance, DutyRewards.missedAttestation)
+        case (.proposal, true): balances[pubkey] = balance + DutyRewards.proposal
+        case (.proposal, false): balances[pubkey] = balance
+        }
     }
 
     // MARK: Duties
@@ -425,6 +506,13 @@ public struct BeaconSimulation: Sendable {
         {
             reason = (.injected, nil)
         }
+        if reason == nil, duty == .proposal, scenario.missedProposalRate > 0,
+            hash.fraction("missed-proposal", "\(slot)", "\(validator.index)") < scenario.missedProposalRate
+        {
+            // The node tried and failed, as when the execution client cannot build a payload in time.
+            reason = (.injected, nil)
+            metrics.blockProductionErrors += 1
+        }
         let source = epoch >= 1 ? epoch - 1 : 0
         if reason == nil {
             let allowed =
@@ -439,9 +527,11 @@ public struct BeaconSimulation: Sendable {
                 reason: why, detail: detail)
             ledger.recordMissed(miss)
             events.append(.dutyMissed(miss))
+            settle(duty, performed: false, pubkey: validator.pubkey, index: validator.index)
             return
         }
         ledger.recordPerformed(duty)
+        settle(duty, performed: true, pubkey: validator.pubkey, index: validator.index)
         switch duty {
         case .attestation:
             slashingProtection.recordAttestation(pubkey: validator.pubkey, source: source, target: epoch)
@@ -450,6 +540,7 @@ public struct BeaconSimulation: Sendable {
         case .proposal:
             slashingProtection.recordBlock(pubkey: validator.pubkey, slot: slot)
             metrics.blocksProposed += 1
+            proposed.insert(slot)
         }
         events.append(.dutyPerformed(duty: duty, slot: slot, validatorIndex: validator.index))
     }
@@ -492,5 +583,18 @@ public struct BeaconSimulation: Sendable {
             DutyLedger.Miss(
                 duty: duty, slot: slot, epoch: clock.epoch(of: slot), validatorIndex: key.index, pubkey: key.pubkey,
                 reason: .down, detail: nil))
+        settle(duty, performed: false, pubkey: key.pubkey, index: key.index)
     }
+}
+
+/// Rewards and penalties per duty in gwei, roughly mainnet's with about a million active validators (base reward
+/// near 11,400 gwei: a timely attestation earns its source, target and head shares, a missed one loses the source
+/// and target shares). A missed proposal costs nothing but the reward it would have earned.
+public enum DutyRewards {
+    /// A timely attestation.
+    public static let attestation: UInt64 = 9_600
+    /// A missed attestation.
+    public static let missedAttestation: UInt64 = 7_200
+    /// A proposed block (consensus-layer reward only).
+    public static let proposal: UInt64 = 30_000_000
 }

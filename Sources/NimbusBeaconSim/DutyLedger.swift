@@ -20,7 +20,7 @@ public struct DutyLedger: Sendable, Equatable, Codable {
         case unhealthy
         /// Doppelganger detection was still listening.
         case doppelganger
-        /// The scenario dropped it on purpose (`missed_attestation_rate`).
+        /// The scenario dropped it on purpose (`missed_attestation_rate`, `missed_proposal_rate`).
         case injected
         /// Slashing protection refused to sign (the key signed this slot or epoch elsewhere).
         case slashingProtection = "slashing_protection"

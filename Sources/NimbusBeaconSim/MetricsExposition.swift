@@ -5,11 +5,14 @@ public struct MetricsExposition: Sendable {
     public var version: NodeVersion
     /// Process start, for the counters' `_created` samples.
     public var createdAt: Double
+    /// The process's start time as the kernel has it (`/proc/self/stat`), for `process_start_time_seconds`.
+    public var processStartTime: Double?
 
     /// An exposition for one process.
-    public init(version: NodeVersion, createdAt: Double) {
+    public init(version: NodeVersion, createdAt: Double, processStartTime: Double? = nil) {
         self.version = version
         self.createdAt = createdAt
+        self.processStartTime = processStartTime
     }
 
     /// The content type Prometheus expects for this format.
@@ -52,6 +55,26 @@ public struct MetricsExposition: Sendable {
             &out, "beacon_blocks_proposed", "Number of beacon chain blocks sent by this peer",
             [([:], metrics.blocksProposed)])
         counter(
+            &out, "beacon_block_production_errors", "Number of times we failed to produce a block",
+            [([:], metrics.blockProductionErrors)])
+        gauge(
+            &out, "attached_validator_balance", "Validator balance at slot end of the first 64 validators, in Gwei",
+            metrics.attachedBalances.sorted { $0.key < $1.key }.map { (["pubkey": $0.key], Double($0.value)) })
+        gauge(
+            &out, "attached_validator_balance_total", "Validator balance of all attached validators, in Gwei",
+            [([:], Double(metrics.attachedBalanceTotal))])
+        gauge(
+            &out, "validator_monitor_balance_gwei", "The validator's balance in gwei.",
+            metrics.monitorBalances.sorted { $0.key < $1.key }.map { (["validator": $0.key], Double($0.value)) })
+        counter(
+            &out, "validator_monitor_block_hit",
+            "Number of times a block proposed by the validator was included an epoch later",
+            metrics.blockHits.sorted { $0.key < $1.key }.map { (["validator": $0.key], $0.value) })
+        counter(
+            &out, "validator_monitor_block_miss",
+            "Number of times the validator was expected to propose a block but no block was included",
+            metrics.blockMisses.sorted { $0.key < $1.key }.map { (["validator": $0.key], $0.value) })
+        counter(
             &out, "validator_monitor_prev_epoch_on_chain_attester_hit",
             "Incremented if the validator is flagged as a previous epoch attester during per epoch processing",
             metrics.attesterHits.sorted { $0.key < $1.key }.map { (["validator": $0.key], $0.value) })
@@ -69,6 +92,11 @@ public struct MetricsExposition: Sendable {
             metrics.engineTimeouts.sorted { $0.key < $1.key }.map {
                 (["url": $0.key.url, "request": $0.key.request], $0.value)
             })
+        if let start = processStartTime {
+            // nim-metrics' process collector: one family header, then samples under their own names.
+            out += "# HELP process_info CPU and memory usage\n# TYPE process_info gauge\n"
+            out += "process_start_time_seconds \(start)\n"
+        }
         return out
     }
 

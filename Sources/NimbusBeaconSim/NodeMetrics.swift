@@ -48,6 +48,16 @@ public struct NodeMetrics: Sendable, Equatable {
     public var attesterHits: [String: UInt64] = [:]
     /// Per epoch processing: previous-epoch attester misses by validator label.
     public var attesterMisses: [String: UInt64] = [:]
+    /// Per epoch processing: proposals of the epoch that made it on chain (hit) or not (miss), by validator label.
+    public var blockHits: [String: UInt64] = [:]
+    public var blockMisses: [String: UInt64] = [:]
+    /// Proposals whose block could not be produced (counter).
+    public var blockProductionErrors: UInt64 = 0
+    /// Validator-monitor balances (gwei) by validator label, as of the last epoch processed.
+    public var monitorBalances: [String: UInt64] = [:]
+    /// Head-state balances (gwei) of the first 64 attached validators by short public key, and of all of them.
+    public var attachedBalances: [String: UInt64] = [:]
+    public var attachedBalanceTotal: UInt64 = 0
     /// Engine API responses.
     public var engineResponses: [EngineResponseKey: UInt64] = [:]
     /// Engine API time-outs.

@@ -145,6 +145,10 @@ public struct NodeOptions: Sendable {
         guard scenario.missedAttestationRate <= 1 else {
             throw SimCommand.Failure(message: "--sim-missed-attestation-rate must be in 0...1")
         }
+        scenario.missedProposalRate = try values.real("sim-missed-proposal-rate") ?? 0
+        guard scenario.missedProposalRate <= 1 else {
+            throw SimCommand.Failure(message: "--sim-missed-proposal-rate must be in 0...1")
+        }
         scenario.doppelganger = values.flag("sim-doppelganger", default: false)
         self.scenario = scenario
     }

@@ -263,7 +263,8 @@ public final class NodeRuntime: SimulationAccess, Sendable {
     private func startMetricsServer() async -> Bool {
         guard options.metricsEnabled else { return true }
         do {
-            let exposition = MetricsExposition(version: options.version, createdAt: read { $0.processStart })
+            let exposition = MetricsExposition(
+                version: options.version, createdAt: read { $0.processStart }, processStartTime: ProcessStart.current())
             let server = try await HTTPServer.start(
                 group: group, host: options.metrics.address, port: options.metrics.port, hub: nil
             ) { [self] request in

@@ -20,17 +20,21 @@ public struct NodeState: Sendable, Equatable, Codable {
     public var validators: [Key]
     /// Set by `trustedNodeSync`: the checkpoint it "downloaded".
     public var checkpointSlot: UInt64?
+    /// Chain balances of the node's keys in gwei, by public key (absent in directories written before balances
+    /// were simulated: each key then starts from its genesis balance).
+    public var balances: [String: UInt64]?
 
     /// A state.
     public init(
         chain: ChainIdentity, headSlot: UInt64, validatorIndices: [String: UInt64] = [:], validators: [Key] = [],
-        checkpointSlot: UInt64? = nil
+        checkpointSlot: UInt64? = nil, balances: [String: UInt64]? = nil
     ) {
         self.chain = chain
         self.headSlot = headSlot
         self.validatorIndices = validatorIndices
         self.validators = validators
         self.checkpointSlot = checkpointSlot
+        self.balances = balances
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -38,5 +42,6 @@ public struct NodeState: Sendable, Equatable, Codable {
         case headSlot = "head_slot"
         case validatorIndices = "validator_indices"
         case checkpointSlot = "checkpoint_slot"
+        case balances
     }
 }

@@ -16,6 +16,9 @@ public struct Scenario: Sendable, Equatable, Codable {
     public var unhealthy: Bool = false
     /// Fraction of attestations (0...1) that are missed although the node is healthy (deterministic per duty).
     public var missedAttestationRate: Double = 0
+    /// Fraction of proposals (0...1) whose block production fails although the node is healthy, as when the
+    /// execution client cannot build a payload in time (deterministic per duty).
+    public var missedProposalRate: Double = 0
     /// Another instance signs with the same keys: detection (if enabled) exits with status 129.
     public var doppelganger: Bool = false
 
@@ -31,6 +34,7 @@ public struct Scenario: Sendable, Equatable, Codable {
         case crashExitCode = "crash_exit_code"
         case unhealthy
         case missedAttestationRate = "missed_attestation_rate"
+        case missedProposalRate = "missed_proposal_rate"
         case doppelganger
     }
 }

@@ -24,6 +24,8 @@ public struct ScenarioUpdate: Sendable, Equatable, Decodable {
     /// See `Scenario`; nil leaves it unchanged.
     public var missedAttestationRate: Double?
     /// See `Scenario`; nil leaves it unchanged.
+    public var missedProposalRate: Double?
+    /// See `Scenario`; nil leaves it unchanged.
     public var doppelganger: Bool?
 
     /// An empty update.
@@ -40,6 +42,7 @@ public struct ScenarioUpdate: Sendable, Equatable, Decodable {
         case cancelCrash = "cancel_crash"
         case unhealthy
         case missedAttestationRate = "missed_attestation_rate"
+        case missedProposalRate = "missed_proposal_rate"
         case doppelganger
     }
 
@@ -49,6 +52,7 @@ public struct ScenarioUpdate: Sendable, Equatable, Decodable {
         if let rate = missedAttestationRate, !(0...1).contains(rate) {
             return "missed_attestation_rate must be in 0...1"
         }
+        if let rate = missedProposalRate, !(0...1).contains(rate) { return "missed_proposal_rate must be in 0...1" }
         if let delay = startupDelay, delay < 0 { return "startup_delay must not be negative" }
         if let after = crashAfter, after < 0 { return "crash_after must not be negative" }
         if crashAt != nil && crashAfter != nil { return "give crash_at or crash_after, not both" }
@@ -68,6 +72,7 @@ public struct ScenarioUpdate: Sendable, Equatable, Decodable {
         if let crashExitCode { result.crashExitCode = crashExitCode }
         if let unhealthy { result.unhealthy = unhealthy }
         if let missedAttestationRate { result.missedAttestationRate = missedAttestationRate }
+        if let missedProposalRate { result.missedProposalRate = missedProposalRate }
         if let doppelganger { result.doppelganger = doppelganger }
         return result
     }

@@ -38,7 +38,7 @@ public enum SimCommand: Sendable {
         "sim-version", "sim-commit", "sim-seed", "sim-genesis-time", "sim-seconds-per-slot", "sim-slots-per-epoch",
         "sim-validator-count", "sim-sync-rate", "sim-initial-sync-distance", "sim-control-port", "sim-startup-delay",
         "sim-peers", "sim-sync-lag", "sim-crash-at", "sim-crash-after", "sim-crash-exit-code",
-        "sim-missed-attestation-rate",
+        "sim-missed-attestation-rate", "sim-missed-proposal-rate",
     ]
     static let simBooleans: Set<String> = ["sim-el-offline", "sim-unhealthy", "sim-doppelganger"]
     static let trustedValued: Set<String> = [

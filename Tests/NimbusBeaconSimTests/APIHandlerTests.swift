@@ -175,6 +175,14 @@ struct APIHandlerTests {
             APIRequest(method: "POST", target: "/sim/v1/scenario", body: Array("{\"missed_attestation_rate\":3}".utf8)),
             access: access)
         #expect(refused.status == 400)
+        let proposals = control.handle(
+            APIRequest(method: "POST", target: "/sim/v1/scenario", body: Array("{\"missed_proposal_rate\":0.5}".utf8)),
+            access: access)
+        #expect(proposals.status == 200 && access.simulation.scenario.missedProposalRate == 0.5)
+        #expect(proposals.text.contains("\"missed_proposal_rate\""), "the scenario reports it")
+        #expect(control.handle(
+            APIRequest(method: "POST", target: "/sim/v1/scenario", body: Array("{\"missed_proposal_rate\":-1}".utf8)),
+            access: access).status == 400)
         let status = control.handle(APIRequest(method: "GET", target: "/sim/v1/status"), access: access)
         #expect(status.text.contains("\"peers\":0"))
         #expect(control.handle(APIRequest(method: "GET", target: "/sim/v1/ledger"), access: access).status == 200)

@@ -176,6 +176,73 @@ struct BeaconSimulationTests {
         #expect((10...40).contains(half.ledger.missedCount(reason: .injected)))
     }
 
+    /// A failed proposal counts as a production error at its slot and as a block miss at the next epoch's
+    /// processing; a proposal that lands counts as a hit.
+    @Test func injectedProposalFailuresShowInNimbusCounters() {
+        var scenario = Scenario()
+        scenario.missedProposalRate = 1
+        var sim = Self.simulation(scenario: scenario)
+        sim.advance(to: 140)
+        let indices = Set(sim.validators.values.map(\.index))
+        let ours = (100..<140).filter { indices.contains(sim.schedule.proposer(of: UInt64($0))) }
+        #expect(!ours.isEmpty, "the fixture gives the two keys proposals")
+        #expect(sim.ledger.missed.filter { $0.duty == .proposal }.allSatisfy { $0.reason == .injected })
+        #expect(sim.metrics.blockProductionErrors == UInt64(ours.count))
+        #expect(sim.metrics.blocksProposed == 0)
+        // Slot 140 starts epoch 35, whose processing judged every proposal of epoch 34 and before.
+        #expect(sim.metrics.blockMisses["total"] ?? 0 == UInt64(ours.count))
+        #expect(sim.metrics.blockHits.isEmpty)
+        var healthy = Self.simulation()
+        healthy.advance(to: 140)
+        #expect(healthy.metrics.blockHits["total"] ?? 0 == UInt64(ours.count))
+        var early = Self.simulation(scenario: scenario)
+        early.advance(to: 139.9)  // epoch 34 is not processed yet
+        #expect(early.metrics.blockMisses["total"] ?? 0 == UInt64(ours.filter { $0 < 136 }.count))
+        #expect(healthy.metrics.blockMisses.isEmpty && healthy.metrics.blockProductionErrors == 0)
+    }
+
+    /// Balances follow the duties, as on chain: up for every attestation and proposal, down for every missed
+    /// attestation; a state shows them from the epoch transition after the duty.
+    @Test func balancesEarnAndLoseWithTheDuties() throws {
+        var scenario = Scenario()
+        scenario.missedAttestationRate = 1
+        var sim = Self.simulation(scenario: scenario)
+        let index = sim.validators[Self.keyA]!.index
+        let ours = Set(sim.validators.values.map(\.index))
+        sim.advance(to: 100.1)
+        let start = try #require(sim.nodeKeyBalance(index: index, slot: 100))
+        sim.advance(to: 120.1)  // epochs 25...29 attested by nobody; the state at slot 120 (epoch 30) shows them all
+        let proposals = (100..<120).filter { sim.schedule.proposer(of: UInt64($0)) == index }.count
+        let expected = start - 5 * DutyRewards.missedAttestation + UInt64(proposals) * DutyRewards.proposal
+        #expect(sim.nodeKeyBalance(index: index, slot: 120) == expected)
+        #expect(sim.nodeKeyBalance(index: index, slot: 119) != expected, "epoch 29's state precedes its duties")
+        let keyB = sim.validators[Self.keyB]!.index
+        #expect(sim.metrics.monitorBalances["total"]
+            == sim.nodeKeyBalance(index: index, slot: 120)! + sim.nodeKeyBalance(index: keyB, slot: 120)!)
+        let stranger = try #require((0..<16).first { !ours.contains($0) })
+        #expect(sim.nodeKeyBalance(index: stranger, slot: 120) == nil, "the rest of the set is not simulated")
+
+        var update = ScenarioUpdate()
+        update.missedAttestationRate = 0
+        sim.update(update, at: 120.1)
+        sim.advance(to: 127.9)
+        #expect(sim.nodeKeyBalance(index: index, slot: 124)! > expected, "attesting earns again")
+        // The head (slot 126 at the last slot end) is in epoch 31: its state lacks epoch 31's own rewards.
+        let first: UInt64 = 124
+        let epoch31Proposals = (first..<first + 4).filter { ours.contains(sim.schedule.proposer(of: $0)) }.count
+        let epoch31 = 2 * DutyRewards.attestation + UInt64(epoch31Proposals) * DutyRewards.proposal
+        #expect(sim.metrics.attachedBalanceTotal == sim.balances.values.reduce(0, +) - epoch31)
+        #expect(Set(sim.metrics.attachedBalances.keys) == ["a1a1a1a1", "b2b2b2b2"])
+
+        // Balances survive a restart through the node state; the downtime costs the missed attestations.
+        let restarted = Self.simulation(start: 136.5, state: sim.nodeState, ledger: sim.ledger)
+        let down = restarted.ledger.missed.filter {
+            $0.reason == .down && $0.duty == .attestation && $0.pubkey == Self.keyA
+        }.count
+        #expect(down > 0)
+        #expect(restarted.balances[Self.keyA] == sim.balances[Self.keyA]! - UInt64(down) * DutyRewards.missedAttestation)
+    }
+
     @Test func aCrashEndsTheRunAtItsTime() {
         var scenario = Scenario()
         scenario.crashAt = 105.5

@@ -135,7 +135,7 @@ struct CommandLineTests {
         let options = try node([
             "--sim-startup-delay=2.5", "--sim-el-offline", "--sim-peers=3", "--sim-sync-lag=4", "--sim-crash-after=9",
             "--sim-crash-exit-code=7", "--sim-unhealthy", "--sim-missed-attestation-rate=0.25", "--sim-doppelganger",
-            "--sim-control-port=9999",
+            "--sim-control-port=9999", "--sim-missed-proposal-rate=0.5",
         ])
         var expected = Scenario()
         expected.startupDelay = 2.5
@@ -145,10 +145,12 @@ struct CommandLineTests {
         expected.crashExitCode = 7
         expected.unhealthy = true
         expected.missedAttestationRate = 0.25
+        expected.missedProposalRate = 0.5
         expected.doppelganger = true
         #expect(options.scenario == expected)
         #expect(options.crashAfter == 9)
         #expect(options.controlPort == 9999)
         #expect(throws: SimCommand.Failure.self) { try SimCommand.parse(["--sim-missed-attestation-rate=2"]).get() }
+        #expect(throws: SimCommand.Failure.self) { try SimCommand.parse(["--sim-missed-proposal-rate=1.5"]).get() }
     }
 }
