@@ -13,11 +13,17 @@ public struct ManagedNode: Sendable, Equatable, Codable {
     public var keymanagerTokenFile: String?
     /// Where the node keeps its data, for the disk-space alerts; "/" when not given.
     public var dataDir: String?
+    /// Free space on the data directory's filesystem below which the disk counts as low (warning) or nearly full
+    /// (critical); nil means the defaults (100 GiB or 10 %, 25 GiB or 3 %).
+    public var diskLow: DiskFreeLimit?
+    public var diskCritical: DiskFreeLimit?
 
     enum CodingKeys: String, CodingKey {
         case name, rest, metrics, keymanager
         case keymanagerTokenFile = "keymanager_token_file"
         case dataDir = "data_dir"
+        case diskLow = "disk_low"
+        case diskCritical = "disk_critical"
     }
 
     public init(
@@ -51,6 +57,18 @@ public struct ManagedNode: Sendable, Equatable, Codable {
         self.init(
             name: name, rest: rest, metrics: try reader.string("metrics"), keymanager: try reader.string("keymanager"),
             keymanagerTokenFile: try reader.string("keymanager_token_file"), dataDir: try reader.string("data_dir"))
+        for (key, field) in [("disk_low", \ManagedNode.diskLow), ("disk_critical", \ManagedNode.diskCritical)] {
+            guard let text = try reader.string(key) else { continue }
+            guard let limit = DiskFreeLimit(text) else {
+                throw NodeManagerConfig.Invalid(
+                    "\(place) \"\(name)\": \(key) must be a size such as \"100 GiB\" or a share such as \"10%\", "
+                        + "not \"\(text.prefix(40))\"")
+            }
+            self[keyPath: field] = limit
+        }
+        if diskLow != nil || diskCritical != nil, dataDir == nil {
+            throw NodeManagerConfig.Invalid("\(place) \"\(name)\": disk_low and disk_critical need data_dir")
+        }
         for (key, url) in [("rest", Optional(rest)), ("metrics", metrics), ("keymanager", keymanager)] {
             guard let url else { continue }
             guard HTTPURL(url) != nil else {

@@ -6,13 +6,28 @@ import NimbusMonitoring
 /// kernel's clock synchronisation state (adjtimex with no modes: a read; setting the clock needs CAP_SYS_TIME,
 /// which no role has).
 public final class HostProbe: @unchecked Sendable {
-    private let diskPath: String
+    /// A filesystem to watch: a path on it, the subject its alerts are about, and its bounds.
+    public struct DiskWatch: Sendable, Equatable {
+        public var subject: String
+        public var path: String
+        public var low: DiskBounds
+        public var critical: DiskBounds
+
+        public init(subject: String, path: String, low: DiskBounds, critical: DiskBounds) {
+            self.subject = subject
+            self.path = path
+            self.low = low
+            self.critical = critical
+        }
+    }
+
+    private let disks: [DiskWatch]
     private var previousCPU: (busy: UInt64, total: UInt64)?
     private let lock = NSLock()
 
-    /// `diskPath` is the filesystem to watch (the node's data directory, or "/").
-    public init(diskPath: String) {
-        self.diskPath = diskPath
+    /// `disks` in order of precedence: when several paths share a filesystem, the first names and bounds it.
+    public init(disks: [DiskWatch]) {
+        self.disks = disks
     }
 
     /// The files this probe reads, for the role's Landlock rules.
@@ -20,11 +35,17 @@ public final class HostProbe: @unchecked Sendable {
 
     public func observe(nowMillis: UInt64) -> HostObservation {
         var observation = HostObservation(atMillis: nowMillis)
-        var free: UInt64 = 0
-        var total: UInt64 = 0
-        if nm_disk_space(diskPath, &free, &total) == 0 {
-            observation.diskFreeBytes = free
-            observation.diskTotalBytes = total
+        // Filesystems are told apart by device each time: a data directory may be created or mounted later.
+        var seen: Set<UInt64> = []
+        for watch in disks {
+            var info = stat()
+            guard stat(watch.path, &info) == 0, seen.insert(UInt64(info.st_dev)).inserted else { continue }
+            var free: UInt64 = 0
+            var total: UInt64 = 0
+            guard nm_disk_space(watch.path, &free, &total) == 0 else { continue }
+            observation.disks.append(DiskUsage(
+                subject: watch.subject, path: watch.path, freeBytes: free, totalBytes: total, low: watch.low,
+                critical: watch.critical))
         }
         if let memory = read("/proc/meminfo").flatMap(HostStats.memory) {
             observation.memoryTotalBytes = memory.total

@@ -21,15 +21,16 @@ public actor MonitorService {
     private let startedAtMillis: UInt64
 
     /// `nodes` empty means: look for a local Nimbus on the default ports (alerted on once it has answered).
-    /// `tokens` maps node names to their keymanager token, read before the sandbox closed.
+    /// `tokens` maps node names to their keymanager token, read before the sandbox closed. `stateDir` is the node
+    /// manager's own data directory, whose filesystem is watched too.
     public init(
         nodes: [ManagedNode], tokens: [String: String], client: HTTPClient, store: AlertStore, logger: Logger,
-        nowMillis: UInt64
+        nowMillis: UInt64, stateDir: String? = nil
     ) {
         let implicit = nodes.isEmpty
         let managed = implicit ? [ManagedNode.localDefault] : nodes
         pollers = managed.map { NodePoller(node: $0, implicit: implicit, client: client, token: tokens[$0.name]) }
-        host = HostProbe(diskPath: managed.first?.dataDir ?? "/")
+        host = HostProbe(disks: Self.diskWatches(nodes: managed, stateDir: stateDir, thresholds: AlertThresholds()))
         self.store = store
         self.logger = logger
         startedAtMillis = nowMillis
@@ -84,8 +85,8 @@ public actor MonitorService {
         let observation = host.observe(nowMillis: Self.nowMillis())
         hostObservation = observation
         var events: [AlertEvent] = []
-        for (kind, verdict) in hostRules.evaluate(observation) {
-            events += engine.record(kind, subject: "host", verdict, nowMillis: observation.atMillis)
+        for (kind, subject, verdict) in hostRules.evaluate(observation) {
+            events += engine.record(kind, subject: subject, verdict, nowMillis: observation.atMillis)
         }
         persist(events)
     }
@@ -143,7 +144,10 @@ public actor MonitorService {
                    ("{severity=\"\(severity.rawValue)\"}", Double(active.filter { $0.severity == severity }.count))
                })
         if let host = hostObservation {
-            if let free = host.diskFreeBytes { metric("nimbus_nm_host_disk_free_bytes", "gauge", "Free disk space.", [("", Double(free))]) }
+            if !host.disks.isEmpty {
+                metric("nimbus_nm_host_disk_free_bytes", "gauge", "Free space on each watched filesystem.",
+                       host.disks.map { ("{subject=\"\(Self.escape($0.subject))\"}", Double($0.freeBytes)) })
+            }
             if let load = host.loadAverage { metric("nimbus_nm_host_load1", "gauge", "One-minute load average.", [("", load)]) }
             if let cpu = host.cpuBusyFraction { metric("nimbus_nm_host_cpu_busy_ratio", "gauge", "CPU busy share.", [("", cpu)]) }
             if let available = host.memoryAvailableBytes {
@@ -152,6 +156,28 @@ public actor MonitorService {
             if let uptime = host.uptimeSeconds { metric("nimbus_nm_host_uptime_seconds", "gauge", "Host uptime.", [("", uptime)]) }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Nodes' data directories first (their configured bounds, else the defaults), then the state directory
+    /// ("host", shares only), then "/" when nothing else is known.
+    static func diskWatches(nodes: [ManagedNode], stateDir: String?, thresholds: AlertThresholds) -> [HostProbe.DiskWatch] {
+        func bounds(_ limit: DiskFreeLimit?, default fallback: DiskBounds) -> DiskBounds {
+            switch limit {
+            case let .bytes(count)?: DiskBounds(bytes: count)
+            case let .percent(value)?: DiskBounds(fraction: value / 100)
+            case nil: fallback
+            }
+        }
+        var watches = nodes.compactMap { node in
+            node.dataDir.map {
+                HostProbe.DiskWatch(
+                    subject: node.name, path: $0, low: bounds(node.diskLow, default: thresholds.diskLow),
+                    critical: bounds(node.diskCritical, default: thresholds.diskCritical))
+            }
+        }
+        watches.append(HostProbe.DiskWatch(
+            subject: "host", path: stateDir ?? "/", low: thresholds.stateDiskLow, critical: thresholds.stateDiskCritical))
+        return watches
     }
 
     static func format(_ value: Double) -> String {

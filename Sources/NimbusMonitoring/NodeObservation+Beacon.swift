@@ -79,12 +79,39 @@ extension NodeObservation {
         }
         blocksProposed = sum("beacon_blocks_proposed")
         blockProductionErrors = sum("beacon_block_production_errors")
-        if let balance = sum("validator_monitor_balance_gwei") { balanceGwei = balance }
+        blockMisses = sum("validator_monitor_block_miss")
+        applyBalances(metrics)
         processStartTime = metrics.value("process_start_time_seconds")
         if peers == nil, let count = metrics.value("nbc_peers"), count >= 0, count.isFinite { peers = Int(count) }
         if version == nil, let sample = metrics.all("version").first, let tag = sample.labels["version"] {
             version = "Nimbus/\(tag)"
         }
+    }
+
+    /// Nimbus sets `attached_validator_balance{pubkey}` (first 64 keys) and `attached_validator_balance_total` from
+    /// its head state for every attached key; the validator monitor's `validator_monitor_balance_gwei` exists only
+    /// when monitoring is on. A total of 0 is what an unset gauge reads right after a start, not a balance.
+    private mutating func applyBalances(_ metrics: PrometheusText) {
+        func labelled(_ name: String, _ label: String) -> [String: Double] {
+            var values: [String: Double] = [:]
+            for sample in metrics.all(name) {
+                guard let key = sample.labels[label], key != "total", sample.value.isFinite else { continue }
+                values[key] = sample.value
+            }
+            return values
+        }
+        if let total = metrics.value("attached_validator_balance_total"), total > 0, total.isFinite {
+            balanceGwei = total
+            validatorBalances = labelled("attached_validator_balance", "pubkey")
+            balanceSource = "attached_validator_balance"
+            return
+        }
+        let monitor = metrics.all("validator_monitor_balance_gwei")
+        let total = monitor.reduce(0) { $0 + $1.value }
+        guard !monitor.isEmpty, total > 0, total.isFinite else { return }
+        balanceGwei = total
+        validatorBalances = labelled("validator_monitor_balance_gwei", "validator")
+        balanceSource = "validator_monitor_balance_gwei"
     }
 
     private static func decode<T: Decodable>(_ body: [UInt8], _ path: String) throws(AnswerError) -> T {

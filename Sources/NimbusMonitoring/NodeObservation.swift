@@ -32,8 +32,17 @@ public struct NodeObservation: Sendable, Equatable {
     /// `beacon_blocks_proposed` and `beacon_block_production_errors` (counters) for proposal checks.
     public var blocksProposed: Double?
     public var blockProductionErrors: Double?
-    /// Sum of `validator_monitor_balance_gwei` (or `attached_validator_balance`) over the node's validators.
+    /// `validator_monitor_block_miss` summed over the node's validators (counter): proposals whose block did not
+    /// make it on chain, judged at the next epoch's processing.
+    public var blockMisses: Double?
+    /// The node's validators' balance in gwei: `attached_validator_balance_total`, or the sum of
+    /// `validator_monitor_balance_gwei` when only the validator monitor reports it.
     public var balanceGwei: Double?
+    /// Per-validator balances in gwei from the same source as `balanceGwei`, keyed by the metric's label (Nimbus's
+    /// short public key, or the validator monitor's id); empty when the source reports only a total.
+    public var validatorBalances: [String: Double] = [:]
+    /// Which metric `balanceGwei` came from, so that samples from different sources are not compared.
+    public var balanceSource: String?
     /// `process_start_time_seconds`: changes when the node restarts.
     public var processStartTime: Double?
     /// Exit status of the node's last process, when the node manager supervises it (129 = doppelganger).
@@ -48,9 +57,8 @@ public struct NodeObservation: Sendable, Equatable {
 /// What the host looks like, from /proc and statfs.
 public struct HostObservation: Sendable, Equatable {
     public var atMillis: UInt64
-    /// The filesystem holding the node's data (bytes).
-    public var diskFreeBytes: UInt64?
-    public var diskTotalBytes: UInt64?
+    /// The watched filesystems (nodes' data directories, the node manager's state), one entry per filesystem.
+    public var disks: [DiskUsage] = []
     /// The kernel's clock state from adjtimex: nil when unknown.
     public var clockSynchronized: Bool?
     /// The kernel's estimate of the clock error, in seconds (adjtimex `esterror`), when known.
@@ -65,5 +73,27 @@ public struct HostObservation: Sendable, Equatable {
 
     public init(atMillis: UInt64) {
         self.atMillis = atMillis
+    }
+}
+
+/// One watched filesystem: whose it is (the alert subject: a node's name, or "host" for the node manager's own
+/// state), a path on it, its space in bytes, and the bounds it is judged by.
+public struct DiskUsage: Sendable, Equatable {
+    public var subject: String
+    public var path: String
+    public var freeBytes: UInt64
+    public var totalBytes: UInt64
+    public var low: DiskBounds
+    public var critical: DiskBounds
+
+    public init(
+        subject: String, path: String, freeBytes: UInt64, totalBytes: UInt64, low: DiskBounds, critical: DiskBounds
+    ) {
+        self.subject = subject
+        self.path = path
+        self.freeBytes = freeBytes
+        self.totalBytes = totalBytes
+        self.low = low
+        self.critical = critical
     }
 }

@@ -7,10 +7,14 @@ public struct NodeRules: Sendable {
     public var latestRelease: String?
 
     private var previousErrors: Double?
+    private var previousBlockMisses: Double?
+    /// The epoch of the last missed proposal seen, and what was seen.
+    private var lastProposalMiss: (epoch: UInt64?, detail: String)?
     private var previousAttestations: (epoch: UInt64, hits: Double, misses: Double)?
     private var previousStartTime: Double?
     private var restartTimes: [UInt64] = []
-    private var balances: [(epoch: UInt64, gwei: Double)] = []
+    private var lastBalance: (epoch: UInt64, gwei: Double, perValidator: [String: Double], source: String?,
+                              validators: Int?)?
 
     public init(node: String, thresholds: AlertThresholds = AlertThresholds(), latestRelease: String? = nil) {
         self.node = node
@@ -36,7 +40,7 @@ public struct NodeRules: Sendable {
             (.optimistic, flag(observation.isOptimistic, "the node is optimistic: its execution client is not synced"), nil),
             (.peersLow, peersLow(observation), nil),
             (.attestationsMissed, attestations(observation), epoch),
-            (.proposalMissed, proposals(observation), nil),
+            (.proposalMissed, proposals(observation, epoch: epoch), nil),
             (.balanceDecreasing, balance(observation, epoch: epoch), epoch),
             (.versionBehind, versionBehind(observation), nil),
             (.nodeRestarting, restarting(observation), nil),
@@ -87,21 +91,54 @@ public struct NodeRules: Sendable {
             ? .bad("\(Int(newMisses)) of \(Int(newHits + newMisses)) attestations missed in the previous epoch") : .good
     }
 
-    private mutating func proposals(_ o: NodeObservation) -> Verdict {
-        guard let errors = o.blockProductionErrors else { return .unknown }
-        defer { previousErrors = errors }
-        guard let previous = previousErrors else { return .good }
-        // A counter that went down means the node restarted; that is not a missed proposal.
-        return errors > previous ? .bad("\(Int(errors - previous)) block production error(s) since the last poll") : .good
+    /// A proposal is missed when the node fails to produce the block (`beacon_block_production_errors`) or, an
+    /// epoch later, when the validator monitor finds no block in the slot (`validator_monitor_block_miss`), whatever
+    /// the cause. Both are counters: what counts is what they added. A missed proposal is an event, so the alert
+    /// stays until `proposalQuietEpochs` epochs have passed without another.
+    private mutating func proposals(_ o: NodeObservation, epoch: UInt64?) -> Verdict {
+        guard o.blockProductionErrors != nil || o.blockMisses != nil else { return .unknown }
+        func added(_ now: Double?, _ before: Double?) -> Int {
+            guard let now, let before, now > before else { return 0 }  // down: the node restarted
+            return Int(now - before)
+        }
+        let errors = added(o.blockProductionErrors, previousErrors)
+        let misses = added(o.blockMisses, previousBlockMisses)
+        previousErrors = o.blockProductionErrors
+        previousBlockMisses = o.blockMisses
+        if errors + misses > 0 {
+            let detail = errors > 0
+                ? "the node failed to produce \(errors) block(s) (beacon_block_production_errors)"
+                : "\(misses) proposal(s) of the previous epoch have no block on chain (validator monitor)"
+            lastProposalMiss = (epoch, detail)
+        }
+        guard let miss = lastProposalMiss else { return .good }
+        if let epoch, let missed = miss.epoch, epoch >= missed + thresholds.proposalQuietEpochs {
+            lastProposalMiss = nil
+            return .good
+        }
+        return .bad(miss.detail)
     }
 
+    /// Balances are compared epoch to epoch, per validator when the metrics name them (a key added or removed
+    /// then changes nothing), otherwise as a total over an unchanged set of validators.
     private mutating func balance(_ o: NodeObservation, epoch: UInt64?) -> Verdict {
         guard let gwei = o.balanceGwei, let epoch else { return .unknown }
-        if let last = balances.last, last.epoch == epoch { return .unknown }
-        let previous = balances.last
-        balances.append((epoch, gwei))
-        if balances.count > 4 { balances.removeFirst() }
-        guard let previous, previous.epoch + 1 == epoch else { return .unknown }
+        if let last = lastBalance, last.epoch == epoch { return .unknown }
+        let previous = lastBalance
+        lastBalance = (epoch, gwei, o.validatorBalances, o.balanceSource, o.validatorCount)
+        guard let previous, previous.epoch + 1 == epoch, previous.source == o.balanceSource else { return .unknown }
+        let common = Set(previous.perValidator.keys).intersection(o.validatorBalances.keys)
+        if !common.isEmpty {
+            let fallen = common.filter { o.validatorBalances[$0]! < previous.perValidator[$0]! }.sorted()
+            guard !fallen.isEmpty else { return .good }
+            let loss = fallen.reduce(0.0) { $0 + previous.perValidator[$1]! - o.validatorBalances[$1]! }
+            return .bad(fallen.count == 1
+                ? "validator \(fallen[0]) lost \(Int(loss)) gwei in epoch \(epoch)"
+                : "\(fallen.count) validators lost \(Int(loss)) gwei in epoch \(epoch)")
+        }
+        guard previous.perValidator.isEmpty, o.validatorBalances.isEmpty, previous.validators == o.validatorCount else {
+            return .unknown
+        }
         return gwei < previous.gwei
             ? .bad("total balance fell by \(Int(previous.gwei - gwei)) gwei in epoch \(epoch)") : .good
     }

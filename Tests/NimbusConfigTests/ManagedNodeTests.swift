@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NimbusConfig
 
@@ -38,9 +39,35 @@ import Testing
         ("[[nodes]]\nname = \"a\"\nrest = \"http://h:1\"\n[[nodes]]\nname = \"a\"\nrest = \"http://h:2\"",
          "t.toml: two [[nodes]] are named \"a\""),
         ("nodes = \"x\"", "t.toml: nodes must be an array of tables ([[nodes]])"),
+        ("[[nodes]]\nname = \"a\"\nrest = \"http://h:1\"\ndata_dir = \"/d\"\ndisk_low = \"100 GB\"",
+         "t.toml: [[nodes]] \"a\": disk_low must be a size such as \"100 GiB\" or a share such as \"10%\", not \"100 GB\""),
+        ("[[nodes]]\nname = \"a\"\nrest = \"http://h:1\"\ndisk_critical = \"3%\"",
+         "t.toml: [[nodes]] \"a\": disk_low and disk_critical need data_dir"),
     ])
     func badNodesAreRefusedWithTheReason(toml: String, message: String) {
         #expect(throws: NodeManagerConfig.Invalid(message)) { try NodeManagerConfig(toml: toml, source: "t.toml") }
+    }
+
+    @Test func diskLimitsAreReadPassedOnAndCheckedForUnits() throws {
+        let config = try NodeManagerConfig(toml: """
+            [[nodes]]
+            name = "small"
+            rest = "http://127.0.0.1:5052"
+            data_dir = "/mnt/nimbus"
+            disk_low = "6 MiB"
+            disk_critical = "2.5%"
+            """, source: "t.toml")
+        let node = try #require(config.nodes.first)
+        #expect(node.diskLow == .bytes(6 << 20) && node.diskCritical == .percent(2.5))
+        // The supervisor hands the nodes to the network role as JSON: the limits survive the trip as text.
+        let json = try JSONEncoder().encode([node])
+        #expect(String(decoding: json, as: UTF8.self).contains(#""disk_low":"6 MiB""#))
+        #expect(try JSONDecoder().decode([ManagedNode].self, from: json) == [node])
+        #expect(DiskFreeLimit("100GiB") == .bytes(100 << 30))
+        #expect(DiskFreeLimit("10 %") == .percent(10))
+        for bad in ["", "GiB", "0 GiB", "-1 GiB", "100", "100 gib", "0%", "100%", "1.5 GiB", "99999999999 TiB"] {
+            #expect(DiskFreeLimit(bad) == nil, "\(bad)")
+        }
     }
 
     @Test func urlsParse() {

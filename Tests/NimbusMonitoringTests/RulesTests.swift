@@ -78,29 +78,112 @@ import Testing
         #expect(verdict(.attestationsMissed, rules.evaluate(o)) == .unknown)  // counters reset by a restart
     }
 
-    @Test func proposalErrorsCountOnlyWhenTheCounterGrows() {
+    /// A production error fires at once; the alert holds while misses keep coming and for two quiet epochs after.
+    @Test func aMissedProposalHoldsForTwoQuietEpochs() {
         var rules = NodeRules(node: "hoodi")
-        var o = healthy()
+        var o = healthy(32 * 10)
+        o.blockMisses = 0
         #expect(verdict(.proposalMissed, rules.evaluate(o)) == .good)
         o.blockProductionErrors = 1
-        #expect(verdict(.proposalMissed, rules.evaluate(o)) == .bad("1 block production error(s) since the last poll"))
+        let failed = Verdict.bad("the node failed to produce 1 block(s) (beacon_block_production_errors)")
+        #expect(verdict(.proposalMissed, rules.evaluate(o)) == failed)
+        o.wallSlot = 32 * 11  // the validator monitor confirms it an epoch later: still the same alert
+        o.blockMisses = 1
+        #expect(verdict(.proposalMissed, rules.evaluate(o))
+            == .bad("1 proposal(s) of the previous epoch have no block on chain (validator monitor)"))
+        o.wallSlot = 32 * 12 + 5
+        #expect(verdict(.proposalMissed, rules.evaluate(o)) != .good, "one quiet epoch is not enough")
+        o.wallSlot = 32 * 13
         #expect(verdict(.proposalMissed, rules.evaluate(o)) == .good)
-        o.blockProductionErrors = 0  // the node restarted and its counters began again
+        o.blockProductionErrors = 0  // the node restarted and its counters began again: not a miss
+        o.blockMisses = 0
         #expect(verdict(.proposalMissed, rules.evaluate(o)) == .good)
+        var fresh = NodeRules(node: "hoodi")
+        var silent = healthy()
+        silent.blockProductionErrors = nil
+        #expect(verdict(.proposalMissed, fresh.evaluate(silent)) == .unknown, "no proposal metrics: no evidence")
     }
 
-    @Test func balanceIsComparedEpochToEpoch() {
+    @Test func balanceIsComparedEpochToEpochPerValidator() {
         var rules = NodeRules(node: "hoodi")
         var o = healthy(32 * 100)
+        o.balanceSource = "attached_validator_balance"
+        o.validatorBalances = ["a1a1a1a1": 32_000_000_000, "b2b2b2b2": 32_000_000_000]
+        #expect(verdict(.balanceDecreasing, rules.evaluate(o)) == .unknown)
+        o.wallSlot = 32 * 101
+        o.validatorBalances = ["a1a1a1a1": 31_999_992_800, "b2b2b2b2": 32_000_009_600]
+        #expect(verdict(.balanceDecreasing, rules.evaluate(o)) == .bad("validator a1a1a1a1 lost 7200 gwei in epoch 101"))
+        #expect(verdict(.balanceDecreasing, rules.evaluate(o)) == .unknown, "same epoch again: no new evidence")
+        o.wallSlot = 32 * 102
+        o.validatorBalances = ["a1a1a1a1": 31_999_985_600, "b2b2b2b2": 32_000_002_400]
+        #expect(verdict(.balanceDecreasing, rules.evaluate(o)) == .bad("2 validators lost 14400 gwei in epoch 102"))
+        // A key removed from the node is not a loss.
+        o.wallSlot = 32 * 103
+        o.validatorBalances = ["b2b2b2b2": 32_000_012_000]
+        o.balanceGwei = 32_000_012_000
+        #expect(verdict(.balanceDecreasing, rules.evaluate(o)) == .good)
+        // An epoch without a sample breaks the chain of comparisons.
+        o.wallSlot = 32 * 105
+        o.validatorBalances = ["b2b2b2b2": 1]
+        #expect(verdict(.balanceDecreasing, rules.evaluate(o)) == .unknown)
+    }
+
+    @Test func aTotalBalanceIsComparedOnlyOverTheSameValidators() {
+        var rules = NodeRules(node: "hoodi")
+        var o = healthy(32 * 100)
+        o.balanceSource = "validator_monitor_balance_gwei"
+        o.validatorCount = 2
         #expect(verdict(.balanceDecreasing, rules.evaluate(o)) == .unknown)
         o.wallSlot = 32 * 101
         o.balanceGwei = 63_999_000_000
         #expect(verdict(.balanceDecreasing, rules.evaluate(o)) == .bad("total balance fell by 1000000 gwei in epoch 101"))
-        // Same epoch again: no new evidence.
-        #expect(verdict(.balanceDecreasing, rules.evaluate(o)) == .unknown)
         o.wallSlot = 32 * 102
-        o.balanceGwei = 64_000_000_000
+        o.balanceGwei = 32_000_000_000
+        o.validatorCount = 1
+        #expect(verdict(.balanceDecreasing, rules.evaluate(o)) == .unknown, "a key was removed")
+        o.wallSlot = 32 * 103
+        o.balanceGwei = 32_000_009_600
         #expect(verdict(.balanceDecreasing, rules.evaluate(o)) == .good)
+        o.wallSlot = 32 * 104
+        o.balanceSource = "attached_validator_balance"
+        o.balanceGwei = 1
+        #expect(verdict(.balanceDecreasing, rules.evaluate(o)) == .unknown, "another metric is not comparable")
+    }
+
+    @Test func balancesAndProposalMissesAreReadWithNimbusNames() throws {
+        var o = NodeObservation(node: "hoodi", atMillis: 0)
+        o.applyMetrics(try PrometheusText(parsing: """
+            # HELP attached_validator_balance Validator balance at slot end of the first 64 validators, in Gwei
+            # TYPE attached_validator_balance gauge
+            attached_validator_balance{pubkey="a1a1a1a1"} 32000009600.0
+            attached_validator_balance{pubkey="b2b2b2b2"} 31999992800.0
+            # HELP attached_validator_balance_total Validator balance of all attached validators, in Gwei
+            # TYPE attached_validator_balance_total gauge
+            attached_validator_balance_total 64000002400.0
+            # HELP validator_monitor_balance_gwei The validator's balance in gwei.
+            # TYPE validator_monitor_balance_gwei gauge
+            validator_monitor_balance_gwei{validator="total"} 64000002400.0
+            # HELP validator_monitor_block_miss Number of times the validator was expected to propose a block but no block was included
+            # TYPE validator_monitor_block_miss counter
+            validator_monitor_block_miss_total{validator="total"} 2.0
+            validator_monitor_block_miss_created{validator="total"} 1700000000.0
+            # HELP process_info CPU and memory usage
+            # TYPE process_info gauge
+            process_start_time_seconds 1700000000.25
+            """))
+        #expect(o.balanceGwei == 64_000_002_400)
+        #expect(o.validatorBalances == ["a1a1a1a1": 32_000_009_600, "b2b2b2b2": 31_999_992_800])
+        #expect(o.balanceSource == "attached_validator_balance")
+        #expect(o.blockMisses == 2)
+        #expect(o.processStartTime == 1_700_000_000.25)
+        // Right after a start the unset gauge reads 0: the validator monitor's figure is used instead.
+        var started = NodeObservation(node: "hoodi", atMillis: 0)
+        started.applyMetrics(try PrometheusText(parsing: """
+            attached_validator_balance_total 0.0
+            validator_monitor_balance_gwei{validator="total"} 64000002400.0
+            """))
+        #expect(started.balanceGwei == 64_000_002_400 && started.validatorBalances.isEmpty)
+        #expect(started.balanceSource == "validator_monitor_balance_gwei")
     }
 
     @Test func restartsWithinTheWindowAreCounted() {
@@ -127,19 +210,36 @@ import Testing
 
     @Test func hostDiskAndClock() {
         let rules = HostRules()
+        let thresholds = AlertThresholds()
         var o = HostObservation(atMillis: 0)
-        o.diskTotalBytes = 2000 << 30
-        o.diskFreeBytes = 150 << 30
+        o.disks = [
+            DiskUsage(subject: "hoodi", path: "/var/lib/nimbus", freeBytes: 150 << 30, totalBytes: 2000 << 30,
+                      low: thresholds.diskLow, critical: thresholds.diskCritical),
+            // The node manager's own small partition: 5 GiB free of 20 is no "low disk" by shares.
+            DiskUsage(subject: "host", path: "/var/lib/nimbus-node-manager", freeBytes: 5 << 30, totalBytes: 20 << 30,
+                      low: thresholds.stateDiskLow, critical: thresholds.stateDiskCritical),
+        ]
         o.clockSynchronized = true
-        var verdicts = Dictionary(uniqueKeysWithValues: rules.evaluate(o).map { ($0.0, $0.1) })
-        #expect(verdicts[.diskLow] == .bad("150 GiB free of 2000 GiB (8%)"))
-        #expect(verdicts[.diskCritical] == .good)
-        #expect(verdicts[.clockDrift] == .good)
-        o.diskFreeBytes = 10 << 30
+        func verdicts() -> [String: Verdict] {
+            Dictionary(uniqueKeysWithValues: rules.evaluate(o).map { ("\($0.0.rawValue)/\($0.subject)", $0.2) })
+        }
+        #expect(verdicts()["disk_low/hoodi"] == .bad("150 GiB free of 2000 GiB (8%) on /var/lib/nimbus"))
+        #expect(verdicts()["disk_critical/hoodi"] == .good)
+        #expect(verdicts()["disk_low/host"] == .good && verdicts()["disk_critical/host"] == .good)
+        #expect(verdicts()["clock_drift/host"] == .good)
+        o.disks[0].freeBytes = 10 << 30
+        o.disks[1].freeBytes = 512 << 20
         o.clockSynchronized = false
-        verdicts = Dictionary(uniqueKeysWithValues: rules.evaluate(o).map { ($0.0, $0.1) })
-        #expect(verdicts[.diskCritical] == .bad("10 GiB free of 2000 GiB (1%)"))
-        #expect(verdicts[.clockDrift] == .bad("the kernel reports the clock as not synchronised"))
+        #expect(verdicts()["disk_critical/hoodi"] == .bad("10 GiB free of 2000 GiB (1%) on /var/lib/nimbus"))
+        #expect(verdicts()["disk_low/hoodi"] == .unknown, "the warning waits while the disk is critical")
+        #expect(verdicts()["disk_critical/host"] == .bad("512 MiB free of 20 GiB (3%) on /var/lib/nimbus-node-manager"))
+        #expect(verdicts()["clock_drift/host"] == .bad("the kernel reports the clock as not synchronised"))
+        // A configured bound replaces both defaults.
+        o.disks = [DiskUsage(subject: "small", path: "/mnt", freeBytes: 5 << 20, totalBytes: 8 << 20,
+                             low: DiskBounds(bytes: 6 << 20), critical: DiskBounds(bytes: 2 << 20))]
+        #expect(verdicts()["disk_low/small"] == .bad("5 MiB free of 8 MiB (63%) on /mnt"))
+        #expect(verdicts()["disk_critical/small"] == .good)
+        #expect(HostRules.size(12 << 40) == "12 TiB" && HostRules.size(1023) == "1023 B")
     }
 
     @Test func versionsParseFromNimbusForms() {
