@@ -144,7 +144,8 @@ struct KeysTests {
         let input = Pipe()
         let errors = Pipe()
         process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
+        let output = Pipe()
+        process.standardOutput = output
         process.standardError = errors
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
@@ -166,13 +167,29 @@ struct KeysTests {
         let comm = try String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)
         #expect(comm.hasPrefix("nimbus-nm-signe"))
 
-        // Enter, then a mnemonic that is not the one shown: refused, nothing confirmed.
-        input.fileHandleForWriting.write(Data("\nabandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about\n".utf8))
+        // The person reads the words (numbered, on the terminal's stream), presses Enter and types them back.
+        var shown = Data()
+        let reader = errors.fileHandleForReading
+        while !String(decoding: shown, as: UTF8.self).contains("Press Enter") {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            shown.append(chunk)
+        }
+        let words = String(decoding: shown, as: UTF8.self).split(separator: "\n").compactMap { line -> String? in
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, parts[0].hasSuffix("."), Int(parts[0].dropLast()) != nil else { return nil }
+            return String(parts[1])
+        }
+        #expect(words.count == 24)
+        input.fileHandleForWriting.write(Data(("\n" + words.joined(separator: " ") + "\n").utf8))
         try input.fileHandleForWriting.close()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        let rest = reader.readDataToEndOfFile()
         process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
-        #expect(String(decoding: stderr, as: UTF8.self).contains("does not match the one shown"))
+        #expect(process.terminationStatus == 0, "\(String(decoding: rest, as: UTF8.self))")
+        let confirmation = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(confirmation.hasPrefix("Mnemonic confirmed."))
+        // The screen was cleared after the words were shown.
+        #expect(String(decoding: rest, as: UTF8.self).contains("\u{1B}[2J"))
     }
 
     @Test func anUnprivilegedPersonGeneratesOfflineInAUserNamespace() async throws {
