@@ -17,6 +17,8 @@ struct MonitoringTests {
         let dataDir: URL
         /// Fixed per simulator: a restarted simulator must present the same chain, or it refuses its data directory.
         let genesis = Int(Date().timeIntervalSince1970) - 400
+        /// More nimbus-beacon-sim options, after the ones every test uses.
+        var extraArguments: [String] = []
         private(set) var process: Process?
 
         init(root: URL) throws {
@@ -34,7 +36,7 @@ struct MonitoringTests {
                 "--metrics-port=\(metrics)", "--sim-control-port=\(control)", "--sim-seconds-per-slot=1",
                 "--sim-slots-per-epoch=4", "--sim-genesis-time=\(genesis)",
                 "--sim-initial-sync-distance=0", "--el=http://127.0.0.1:8551", "--doppelganger-detection=false",
-            ]
+            ] + extraArguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
