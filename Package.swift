@@ -82,6 +82,12 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(
+            name: "NimbusPairing",
+            dependencies: ["CNimbusSodium", "NimbusKeys", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+
         // MARK: Development and test tools (not packaged)
         .target(
             name: "NimbusBeaconSim",
@@ -271,6 +277,7 @@ let package = Package(
             ],
             exclude: ["Interop"]
         ),
+        .testTarget(name: "NimbusPairingTests", dependencies: ["NimbusPairing", "NimbusKeys"]),
         .testTarget(name: "NimbusKeysSessionTests", dependencies: ["NimbusKeysSession"]),
         .testTarget(
             name: "NimbusSignerKeysTests", dependencies: ["NimbusSignerKeys", "NimbusKeysSession", "NimbusKeys"]),

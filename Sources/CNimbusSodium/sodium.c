@@ -15,3 +15,17 @@ int nm_secure_protect(void *pointer, int mode) {
     default: return sodium_mprotect_readwrite(pointer);
     }
 }
+
+int nm_ristretto255_from_hash(unsigned char point[32], const unsigned char hash[64]) {
+    return crypto_core_ristretto255_from_hash(point, hash);
+}
+
+int nm_ristretto255_scalarmult(unsigned char result[32], const unsigned char scalar[32], const unsigned char point[32]) {
+    return crypto_scalarmult_ristretto255(result, scalar, point) == 0 ? 0 : -1;
+}
+
+int nm_ristretto255_is_valid_point(const unsigned char point[32]) {
+    return crypto_core_ristretto255_is_valid_point(point);
+}
+
+void nm_ristretto255_scalar_random(unsigned char scalar[32]) { crypto_core_ristretto255_scalar_random(scalar); }

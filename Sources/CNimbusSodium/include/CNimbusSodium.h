@@ -18,4 +18,17 @@ int nm_secure_compare(const void *a, const void *b, size_t size);
 /// sodium_mprotect_noaccess / _readonly / _readwrite on a region from nm_secure_alloc; 0 or -1.
 int nm_secure_protect(void *pointer, int mode);
 
+
+// ristretto255 (libsodium), for CPace pairing. Points and scalars are 32 bytes.
+
+/// crypto_core_ristretto255_from_hash: the one-way map from 64 uniform bytes to a group element. 0.
+int nm_ristretto255_from_hash(unsigned char point[32], const unsigned char hash[64]);
+/// crypto_scalarmult_ristretto255: result = scalar * point. -1 when `point` is not a valid encoding or the result
+/// is the identity (so both of CPace's aborts come from one call).
+int nm_ristretto255_scalarmult(unsigned char result[32], const unsigned char scalar[32], const unsigned char point[32]);
+/// crypto_core_ristretto255_is_valid_point: 1 for a canonical encoding of a non-identity element, else 0.
+int nm_ristretto255_is_valid_point(const unsigned char point[32]);
+/// crypto_core_ristretto255_scalar_random: a uniform scalar in [0, L).
+void nm_ristretto255_scalar_random(unsigned char scalar[32]);
+
 #endif
