@@ -15,7 +15,9 @@ public struct NimbusVersion: Sendable, Equatable, Comparable, CustomStringConver
     public init?(tag: String) {
         let digits = tag.hasPrefix("v") ? tag.dropFirst() : Substring(tag)
         let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let major = Int(parts[0]), let minor = Int(parts[1]), let patch = Int(parts[2]),
+        // Digits only: `Int("+1")` would accept a sign, and tags come from the network.
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let major = Int(parts[0]), let minor = Int(parts[1]), let patch = Int(parts[2]),
             major >= 0, minor >= 0, patch >= 0
         else { return nil }
         self.init(major: major, minor: minor, patch: patch)

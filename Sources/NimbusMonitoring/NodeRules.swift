@@ -3,7 +3,8 @@
 public struct NodeRules: Sendable {
     public let node: String
     public var thresholds: AlertThresholds
-    /// The newest Nimbus release known (from the installer's release tracking), e.g. "v24.9.0".
+    /// The newest Nimbus release known (the network role's release tracker, `[releases]`), e.g. "v24.9.0"; nil
+    /// until the release source has answered, and then `version_behind` has no verdict.
     public var latestRelease: String?
 
     private var previousErrors: Double?
@@ -157,6 +158,13 @@ public struct NodeRules: Sendable {
         }
         restartTimes.removeAll { $0 + thresholds.restartWindowMillis < o.atMillis }
         return restartTimes.count >= thresholds.restartsInWindow
-            ? .bad("\(restartTimes.count) restarts in the last \(thresholds.restartWindowMillis / 60_000) minutes") : .good
+            ? .bad("\(restartTimes.count) restarts in the last \(Self.duration(thresholds.restartWindowMillis))") : .good
+    }
+
+    /// "30 minutes", "minute", "45 seconds": the window in words (configurable, so not always whole minutes).
+    static func duration(_ millis: UInt64) -> String {
+        let seconds = millis / 1000
+        if seconds % 60 == 0 && seconds > 0 { return seconds == 60 ? "minute" : "\(seconds / 60) minutes" }
+        return seconds == 1 ? "second" : "\(seconds) seconds"
     }
 }
