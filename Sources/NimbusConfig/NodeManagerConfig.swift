@@ -28,6 +28,12 @@ public struct NodeManagerConfig: Sendable, Equatable {
     public var wakuBootstrap: [String]?
     /// `[keys] withdrawal_address`: when set, the signer only makes deposits withdrawing to this execution address.
     public var keysWithdrawalAddress: String?
+    /// `[releases] url`: where to learn the latest Nimbus release ("" turns release tracking off).
+    public var releasesURL: String?
+    /// `[releases] poll_seconds`: how often to ask.
+    public var releasesPollSeconds: Int?
+    /// `[monitoring] restart_window_seconds`: the window in which three node restarts raise `node_restarting`.
+    public var restartWindowSeconds: Int?
 
     public init() {}
 
@@ -76,6 +82,27 @@ public struct NodeManagerConfig: Sendable, Equatable {
         if var keys = try reader.table("keys") {
             keysWithdrawalAddress = try keys.string("withdrawal_address")
             try keys.rejectUnknown()
+        }
+        if var releases = try reader.table("releases") {
+            releasesURL = try releases.string("url")
+            if let url = releasesURL, !url.isEmpty, WebURL(url) == nil {
+                throw Invalid("\(source): [releases] url must be an http:// or https:// URL (or \"\" for none), not \"\(url)\"")
+            }
+            releasesPollSeconds = try releases.int("poll_seconds")
+            if let seconds = releasesPollSeconds, !MonitoringSettings.releasePollRange.contains(seconds) {
+                let range = MonitoringSettings.releasePollRange
+                throw Invalid("\(source): [releases] poll_seconds must be between \(range.lowerBound) and \(range.upperBound), not \(seconds)")
+            }
+            try releases.rejectUnknown()
+        }
+        if var monitoring = try reader.table("monitoring") {
+            restartWindowSeconds = try monitoring.int("restart_window_seconds")
+            if let seconds = restartWindowSeconds, !MonitoringSettings.restartWindowRange.contains(seconds) {
+                let range = MonitoringSettings.restartWindowRange
+                throw Invalid(
+                    "\(source): [monitoring] restart_window_seconds must be between \(range.lowerBound) and \(range.upperBound), not \(seconds)")
+            }
+            try monitoring.rejectUnknown()
         }
         if let entries = try reader.tables("nodes") {
             for var entry in entries {

@@ -24,6 +24,8 @@ public struct Settings: Sendable, Equatable {
     public var waku = WakuSettings()
     /// `[keys] withdrawal_address`, checked by the signer (EIP-55 is checked there, where it matters).
     public var keysWithdrawalAddress: String?
+    /// The release tracker and the restart window, for the network role's monitor.
+    public var monitoring = MonitoringSettings()
 
     /// The `nimbus keys` socket: beside the control socket, same owner, group and mode.
     public var keysSocket: String {
@@ -83,6 +85,12 @@ public struct Settings: Sendable, Equatable {
             networkUser: config.networkUser ?? "nimbus-nm", signerUser: config.signerUser ?? "nimbus-signer")
         settings.nodes = config.nodes
         settings.keysWithdrawalAddress = config.keysWithdrawalAddress
+        // Like Waku, dev mode asks nothing of the internet unless told to: no release source by default.
+        let releaseURL = config.releasesURL ?? (mode == .dev ? nil : MonitoringSettings.defaultReleaseURL)
+        settings.monitoring = MonitoringSettings(
+            releaseURL: releaseURL?.isEmpty == true ? nil : releaseURL,
+            releasePollSeconds: config.releasesPollSeconds ?? MonitoringSettings.defaultReleasePollSeconds,
+            restartWindowSeconds: config.restartWindowSeconds ?? MonitoringSettings.defaultRestartWindowSeconds)
         // Dev mode is self-contained: a service node on loopback, and no public fleet unless configured.
         settings.waku.listen = overrides.wakuListen ?? config.wakuListen ?? (mode == .dev ? "127.0.0.1:60000" : nil)
         settings.waku.bootstrap = config.wakuBootstrap ?? (mode == .dev ? [] : nil)

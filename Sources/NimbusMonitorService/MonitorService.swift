@@ -19,13 +19,19 @@ public actor MonitorService {
     private var tasks: [Task<Void, Never>] = []
     private var hostObservation: HostObservation?
     private let startedAtMillis: UInt64
+    private let monitoring: MonitoringSettings
+    private let releases: ReleaseSource?
+    /// The newest release the source named, once it has answered.
+    private var latestRelease: NimbusVersion?
+    /// The last failure logged, so that a source that keeps failing the same way is not logged at every poll.
+    private var lastReleaseFailure: String?
 
     /// `nodes` empty means: look for a local Nimbus on the default ports (alerted on once it has answered).
     /// `tokens` maps node names to their keymanager token, read before the sandbox closed. `stateDir` is the node
     /// manager's own data directory, whose filesystem is watched too.
     public init(
         nodes: [ManagedNode], tokens: [String: String], client: HTTPClient, store: AlertStore, logger: Logger,
-        nowMillis: UInt64, stateDir: String? = nil
+        nowMillis: UInt64, stateDir: String? = nil, monitoring: MonitoringSettings = MonitoringSettings()
     ) {
         let implicit = nodes.isEmpty
         let managed = implicit ? [ManagedNode.localDefault] : nodes
@@ -34,7 +40,11 @@ public actor MonitorService {
         self.store = store
         self.logger = logger
         startedAtMillis = nowMillis
-        for node in managed { rules[node.name] = NodeRules(node: node.name) }
+        self.monitoring = monitoring
+        releases = monitoring.releaseURL.flatMap { ReleaseSource(url: $0, client: client) }
+        var thresholds = AlertThresholds()
+        thresholds.restartWindowMillis = UInt64(monitoring.restartWindowSeconds) * 1000
+        for node in managed { rules[node.name] = NodeRules(node: node.name, thresholds: thresholds) }
     }
 
     /// Restores active alerts and starts one polling loop per node plus the host loop.
@@ -60,6 +70,60 @@ public actor MonitorService {
                 try? await Task.sleep(for: .seconds(12))
             }
         })
+        startReleaseTracking()
+    }
+
+    /// Polls the release source: first soon after start (a node just set up may already be behind), then every
+    /// `releasePollSeconds`. An https:// source is not polled while the HTTP client has no TLS: said once.
+    private func startReleaseTracking() {
+        guard let releases else {
+            logger.info("release tracking is off: version_behind has no release to compare with")
+            return
+        }
+        guard !releases.url.secure else {
+            let why = "release tracking is off: https:// release sources are not supported yet (no TLS); "
+                + "set [releases] url to an http:// mirror, or \"\" to silence this"
+            logger.warning("\(why)", metadata: [
+                    "url": "\(monitoring.releaseURL ?? "")",
+                ])
+            return
+        }
+        let interval = UInt64(monitoring.releasePollSeconds) * 1000
+        tasks.append(Task { [weak self] in
+            // A few seconds, not at once: the role has just started, and its nodes' first polls come first.
+            try? await Task.sleep(for: .milliseconds(Int64(min(interval, 5000))))
+            while !Task.isCancelled {
+                let result: Result<NimbusVersion, ReleaseSource.Failure>
+                do throws(ReleaseSource.Failure) {
+                    result = .success(try await releases.latest())
+                } catch {
+                    result = .failure(error)
+                }
+                await self?.learnRelease(result)
+                try? await Task.sleep(for: .milliseconds(Int64(interval)))
+            }
+        })
+    }
+
+    /// A release the source named becomes every node's comparison point, even an older one than before (the
+    /// source is the authority: a withdrawn release must stop the alert). A failure keeps the last one known.
+    private func learnRelease(_ result: Result<NimbusVersion, ReleaseSource.Failure>) {
+        switch result {
+        case let .success(version):
+            lastReleaseFailure = nil
+            guard version != latestRelease else { return }
+            logger.notice("latest Nimbus release", metadata: [
+                "version": "\(version)", "previous": "\(latestRelease.map(\.description) ?? "none")",
+            ])
+            latestRelease = version
+            for name in rules.keys { rules[name]?.latestRelease = version.description }
+        case let .failure(failure):
+            guard failure.description != lastReleaseFailure else { return }
+            lastReleaseFailure = failure.description
+            logger.warning("cannot learn the latest Nimbus release; keeping the last one known", metadata: [
+                "reason": "\(failure.description)", "known": "\(latestRelease.map(\.description) ?? "none")",
+            ])
+        }
     }
 
     /// Stops polling; in-flight polls finish or are cancelled.

@@ -21,6 +21,8 @@ public struct RoleArguments: Sendable, Equatable {
     public var nodesJSON: String?
     /// Network role: the Waku settings as JSON (`WakuSettings`).
     public var wakuJSON: String?
+    /// Network role: the monitor's settings as JSON (`MonitoringSettings`: release source, restart window).
+    public var monitoringJSON: String?
 
     /// The signer: who may open `nimbus keys` sessions ("uid:0,gid:998"; see `KeysClientPolicy`).
     public var keysClients: String?
@@ -44,6 +46,7 @@ public struct RoleArguments: Sendable, Equatable {
         }
         if let nodesJSON { out += ["--nodes", nodesJSON] }
         if let wakuJSON { out += ["--waku", wakuJSON] }
+        if let monitoringJSON { out += ["--monitoring", monitoringJSON] }
         if let keysClients { out += ["--keys-clients", keysClients] }
         if let withdrawalAddress { out += ["--withdrawal-address", withdrawalAddress] }
         if let keysSocket { out += ["--keys-socket", keysSocket] }
@@ -62,7 +65,7 @@ public struct RoleArguments: Sendable, Equatable {
         var index = 0
         let valued: Set<String> = [
             "--state-dir", "--policy", "--user", "--log-level", "--mode", "--control-socket", "--control-socket-mode",
-            "--nodes", "--waku", "--keys-clients", "--withdrawal-address", "--keys-socket",
+            "--nodes", "--waku", "--monitoring", "--keys-clients", "--withdrawal-address", "--keys-socket",
         ]
         while index < arguments.count {
             let flag = arguments[index]
@@ -97,6 +100,7 @@ public struct RoleArguments: Sendable, Equatable {
         parsed.controlSocket = values["--control-socket"]
         parsed.nodesJSON = values["--nodes"]
         parsed.wakuJSON = values["--waku"]
+        parsed.monitoringJSON = values["--monitoring"]
         parsed.keysClients = values["--keys-clients"]
         parsed.withdrawalAddress = values["--withdrawal-address"]
         parsed.keysSocket = values["--keys-socket"]

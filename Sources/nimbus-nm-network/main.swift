@@ -54,11 +54,21 @@ do {
 } catch {
     RoleProcess.fail(host.logger, "\(error)", code: RoleExitCode.storage)
 }
+// Like --nodes, a --monitoring that does not decode is the supervisor's bug: stop rather than guess.
+let monitoringSettings: MonitoringSettings
+do {
+    monitoringSettings = try host.arguments.monitoringJSON.map {
+        try JSONDecoder().decode(MonitoringSettings.self, from: Data($0.utf8))
+    } ?? MonitoringSettings()
+} catch {
+    RoleProcess.fail(host.logger, "--monitoring is not valid monitoring settings", code: RoleExitCode.usage)
+}
 let httpClient = HTTPClient()
 let alertStore = AlertStore(database: database)
 let monitor = MonitorService(
     nodes: nodes, tokens: tokens, client: httpClient, store: alertStore, logger: host.logger,
-    nowMillis: UInt64(Date().timeIntervalSince1970 * 1000), stateDir: host.arguments.stateDir)
+    nowMillis: UInt64(Date().timeIntervalSince1970 * 1000), stateDir: host.arguments.stateDir,
+    monitoring: monitoringSettings)
 
 let signer = PeerLink(link: .networkSigner, local: .network)
 let installer = PeerLink(link: .networkInstaller, local: .network)

@@ -41,6 +41,7 @@ struct RoleLauncher {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             arguments.nodesJSON = (try? encoder.encode(settings.nodes)).map { String(decoding: $0, as: UTF8.self) }
             arguments.wakuJSON = (try? encoder.encode(settings.waku)).map { String(decoding: $0, as: UTF8.self) }
+            arguments.monitoringJSON = (try? encoder.encode(settings.monitoring)).map { String(decoding: $0, as: UTF8.self) }
             arguments.keysSocket = settings.keysSocket
         }
         if role == .signer {

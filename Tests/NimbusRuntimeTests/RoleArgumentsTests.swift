@@ -35,6 +35,7 @@ struct RoleArgumentsTests {
         arguments.mode = "dev"
         arguments.controlSocket = "/run/nm/control.sock"
         arguments.controlSocketMode = 0o660
+        arguments.monitoringJSON = #"{"releasePollSeconds":1,"restartWindowSeconds":60}"#
         #expect(arguments.arguments.contains("660"))
         #expect(try RoleArguments.parse(arguments.arguments) == arguments)
     }
