@@ -62,4 +62,68 @@ import Testing
         }
         #expect(planner.states["/px2"] == nil)
     }
+
+    /// Dial outcomes are reported as reachability changes (what the node logs), and every address's state, failures
+    /// and last error are visible for the status.
+    @Test func reachabilityTransitionsAndStatus() {
+        var planner = ConnectionPlanner(bootstrap: ["/boot"], parameters: .init(), generator: SplitMix64(seed: 3))
+        #expect(dials(planner.tick(now: .zero)) == ["/boot"])
+        #expect(planner.addresses.map(\.state) == [.dialing])
+        #expect(planner.dialFailed("/boot", now: .zero, reason: "connection refused") == .becameUnreachable)
+        var status = planner.addresses[0]
+        #expect(status.source == .bootstrap && status.failures == 1 && status.lastError == "connection refused")
+        guard case .backingOff = status.state else {
+            Issue.record("expected backing off, got \(status.state)")
+            return
+        }
+        // Later failures change nothing worth a log line; the count keeps growing.
+        var now = Duration.zero
+        for attempt in 2...5 {
+            now += .seconds(400)
+            #expect(dials(planner.tick(now: now)) == ["/boot"])
+            #expect(planner.dialFailed("/boot", now: now, reason: "timed out") == .unchanged)
+            #expect(planner.addresses[0].failures == attempt)
+        }
+        #expect(planner.addresses[0].lastError == "timed out")
+        now += .seconds(400)
+        #expect(dials(planner.tick(now: now)) == ["/boot"])
+        #expect(planner.dialSucceeded("/boot", peer: WakuPeerID("B")) == .cameBack(failures: 5))
+        status = planner.addresses[0]
+        #expect(status.state == .connected(WakuPeerID("B")) && status.failures == 0 && status.lastError == nil)
+        // A lost connection that is redialled at once is no news; one that fails again is.
+        planner.disconnected(WakuPeerID("B"), now: now)
+        now += .seconds(2)
+        #expect(dials(planner.tick(now: now)) == ["/boot"])
+        #expect(planner.dialSucceeded("/boot", peer: WakuPeerID("B")) == .unchanged)
+        planner.disconnected(WakuPeerID("B"), now: now)
+        now += .seconds(2)
+        #expect(dials(planner.tick(now: now)) == ["/boot"])
+        #expect(planner.dialFailed("/boot", now: now) == .becameUnreachable)
+    }
+
+    /// A learned address that keeps failing is reported once as unreachable, then as forgotten.
+    @Test func learnedAddressIsForgottenOnce() {
+        var parameters = ConnectionPlanner.Parameters()
+        parameters.wantedCandidates = 4
+        var planner = ConnectionPlanner(bootstrap: ["/boot"], parameters: parameters, generator: SplitMix64(seed: 4))
+        _ = planner.tick(now: .zero)
+        planner.dialSucceeded("/boot", peer: WakuPeerID("B"))
+        planner.learn([("/px", WakuPeerID("P"))])
+        #expect(planner.addresses.map(\.source) == [.bootstrap, .peerExchange])
+        #expect(planner.dialFailed("/px", now: .zero) == .becameUnreachable)
+        #expect(planner.dialFailed("/px", now: .zero) == .unchanged)
+        #expect(planner.dialFailed("/px", now: .zero) == .forgotten)
+        #expect(planner.addresses.map(\.address) == ["/boot"])
+    }
+
+    /// With no peer to ask, the host says so and the planner asks again at the next tick rather than a minute later.
+    @Test func peerExchangeIsRetriedWhenNoPeerCouldBeAsked() {
+        var planner = ConnectionPlanner(bootstrap: ["/boot"], parameters: .init(), generator: SplitMix64(seed: 5))
+        _ = planner.tick(now: .zero)
+        planner.dialSucceeded("/boot", peer: WakuPeerID("B"))
+        #expect(planner.tick(now: .seconds(1)).contains(.requestPeerExchange))
+        #expect(!planner.tick(now: .seconds(2)).contains(.requestPeerExchange))
+        planner.peerExchangeUnavailable()
+        #expect(planner.tick(now: .seconds(3)).contains(.requestPeerExchange))
+    }
 }

@@ -53,11 +53,41 @@ public struct ConnectionPlanner: Sendable {
         case requestPeerExchange
     }
 
+    /// How a dial outcome changed an address's reachability, so that the host logs transitions rather than every
+    /// attempt (an offline node retries for hours; one line per retry would drown the log).
+    public enum Reachability: Hashable, Sendable {
+        /// Nothing worth reporting: a first connection, or another failure of an address already failing.
+        case unchanged
+        /// The first failure since the address was last connected (or since the start).
+        case becameUnreachable
+        /// Connected after `failures` failed attempts.
+        case cameBack(failures: Int)
+        /// A learned address failed `maxFailures` times in a row and was dropped.
+        case forgotten
+    }
+
+    /// One known address as the status reports it.
+    public struct AddressStatus: Hashable, Sendable {
+        /// The multiaddr.
+        public let address: String
+        /// Configured or learned.
+        public let source: Source
+        /// Its state now.
+        public let state: State
+        /// Failed dials since it was last connected (or since the start).
+        public let failures: Int
+        /// Why the last dial failed, while it is failing.
+        public let lastError: String?
+        /// The peer it belongs to, when known (from `/p2p/` or a dial).
+        public let peer: WakuPeerID?
+    }
+
     private struct Candidate: Sendable {
         let source: Source
         var state: State
         var failures: Int
         var peer: WakuPeerID?
+        var lastError: String?
     }
 
     /// The pacing.
@@ -77,6 +107,17 @@ public struct ConnectionPlanner: Sendable {
     /// The state of each known address.
     public var states: [String: State] { candidates.mapValues(\.state) }
 
+    /// Every known address, bootstrap ones first, in the order they became known.
+    public var addresses: [AddressStatus] {
+        order.compactMap { address in
+            candidates[address].map {
+                AddressStatus(
+                    address: address, source: $0.source, state: $0.state, failures: $0.failures,
+                    lastError: $0.lastError, peer: $0.peer)
+            }
+        }
+    }
+
     /// The connected peers.
     public var connectedPeers: [WakuPeerID] {
         candidates.values.compactMap { if case .connected(let peer) = $0.state { peer } else { nil } }.sorted()
@@ -92,24 +133,31 @@ public struct ConnectionPlanner: Sendable {
     }
 
     /// A dial succeeded.
-    public mutating func dialSucceeded(_ address: String, peer: WakuPeerID) {
-        guard candidates[address] != nil else { return }
+    @discardableResult
+    public mutating func dialSucceeded(_ address: String, peer: WakuPeerID) -> Reachability {
+        guard let candidate = candidates[address] else { return .unchanged }
         candidates[address]?.state = .connected(peer)
         candidates[address]?.failures = 0
         candidates[address]?.peer = peer
+        candidates[address]?.lastError = nil
+        return candidate.failures > 0 ? .cameBack(failures: candidate.failures) : .unchanged
     }
 
-    /// A dial failed: back off, or forget a learned address after too many failures.
-    public mutating func dialFailed(_ address: String, now: Duration) {
-        guard var candidate = candidates[address] else { return }
+    /// A dial failed (`reason` is kept for the status): back off, or forget a learned address after too many
+    /// failures.
+    @discardableResult
+    public mutating func dialFailed(_ address: String, now: Duration, reason: String? = nil) -> Reachability {
+        guard var candidate = candidates[address] else { return .unchanged }
         candidate.failures += 1
+        candidate.lastError = reason
         if candidate.source == .peerExchange && candidate.failures >= parameters.maxFailures {
             candidates[address] = nil
             order.removeAll { $0 == address }
-            return
+            return .forgotten
         }
         candidate.state = .backingOff(until: now + backoff(failures: candidate.failures))
         candidates[address] = candidate
+        return candidate.failures == 1 ? .becameUnreachable : .unchanged
     }
 
     /// A connected peer went away: retry its address after the first backoff step.
@@ -147,6 +195,12 @@ public struct ConnectionPlanner: Sendable {
             actions.append(.requestPeerExchange)
         }
         return actions
+    }
+
+    /// The host had no peer to ask for a requested peer exchange (none connected serves it, or none has passed
+    /// the metadata check yet): ask again at the next tick instead of waiting a whole interval.
+    public mutating func peerExchangeUnavailable() {
+        lastPeerExchange = nil
     }
 
     private mutating func add(_ address: String, source: Source, peer: WakuPeerID?) {

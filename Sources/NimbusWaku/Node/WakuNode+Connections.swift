@@ -69,16 +69,45 @@ extension WakuNode {
         }
     }
 
-    /// Dials a planned address and reports the outcome to the planner.
+    /// Dials a planned address and reports the outcome to the planner. Retries are quiet: one warning when an
+    /// address stops answering, one notice when it answers again, and each attempt in between at debug level
+    /// only, because an offline node retries for as long as it is offline.
     func dial(_ address: String) async {
         do {
             let peer = try await transport.dial(address)
-            planner.dialSucceeded(address, peer: peer)
+            let change = planner.dialSucceeded(address, peer: peer)
             logger.debug("dialled", metadata: ["address": "\(address)", "peer": "\(peer)"])
+            if case .cameBack(let failures) = change {
+                logger.notice(
+                    "waku peer reachable again",
+                    metadata: ["address": "\(address)", "peer": "\(peer)", "failed_attempts": "\(failures)"])
+            }
         } catch {
-            planner.dialFailed(address, now: now())
-            logger.debug("dial failed", metadata: ["address": "\(address)", "reason": "\(error)"])
+            let reason = Self.shortReason(error)
+            let change = planner.dialFailed(address, now: now(), reason: reason)
+            logger.debug("dial failed", metadata: ["address": "\(address)", "reason": "\(reason)"])
+            switch change {
+            case .becameUnreachable where configuration.bootstrap.contains(address):
+                logger.warning(
+                    "waku peer unreachable; retrying with backoff",
+                    metadata: ["address": "\(address)", "reason": "\(reason)"])
+            case .becameUnreachable:
+                // A learned address is a candidate among many and is dropped after a few failures.
+                logger.info("learned waku peer unreachable", metadata: ["address": "\(address)", "reason": "\(reason)"])
+            case .forgotten:
+                logger.info(
+                    "learned waku peer dropped after repeated failures",
+                    metadata: ["address": "\(address)", "reason": "\(reason)"])
+            case .unchanged, .cameBack:
+                break
+            }
         }
+    }
+
+    /// An error as one short line for logs and the status.
+    static func shortReason(_ error: any Error) -> String {
+        let text = String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        return text.count > 200 ? String(text.prefix(200)) + "…" : text
     }
 
     // MARK: 66/WAKU2-METADATA

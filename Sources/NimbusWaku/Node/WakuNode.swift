@@ -138,7 +138,12 @@ public actor WakuNode {
         for action in planner.tick(now: now) {
             switch action {
             case .dial(let address): spawn { await $0.dial(address) }
-            case .requestPeerExchange where configuration.usePeerExchange: spawn { await $0.requestPeerExchange() }
+            case .requestPeerExchange where configuration.usePeerExchange:
+                if peersServing(WakuProtocolID.peerExchange).isEmpty {
+                    planner.peerExchangeUnavailable()
+                } else {
+                    spawn { await $0.requestPeerExchange() }
+                }
             case .requestPeerExchange: continue
             }
         }
@@ -182,7 +187,49 @@ public actor WakuNode {
         return WakuHealth(
             mode: configuration.mode, status: status, peers: peers, shards: configuration.shards, meshSizes: meshSizes,
             activeFilterPeers: filterClient.activePeers, filterSubscribers: filterRegistry.peers.count,
-            storedMessages: try? archive?.count())
+            storedMessages: try? archive?.count(), dialTargets: dialTargets(), subscriptions: subscriptionReport())
+    }
+
+    /// The planner's addresses as the status reports them.
+    func dialTargets() -> [WakuHealth.DialTarget] {
+        let now = now()
+        return planner.addresses.map { address in
+            let state: WakuHealth.DialTarget.State
+            var nextAttemptIn: Duration?
+            switch address.state {
+            case .connected: state = .connected
+            case .dialing: state = .connecting
+            case .idle: state = .idle
+            case .backingOff(let until):
+                state = .backingOff
+                nextAttemptIn = max(until - now, .zero)
+            }
+            return WakuHealth.DialTarget(
+                address: address.address, source: address.source, state: state, failures: address.failures,
+                lastError: address.lastError, nextAttemptIn: nextAttemptIn, peer: address.peer)
+        }
+    }
+
+    /// The content topics local subscribers asked for: in client mode as the filter session holds them (with the
+    /// peers that confirmed every subscription), in service mode from relay.
+    func subscriptionReport() -> [WakuHealth.Subscription] {
+        switch configuration.mode {
+        case .client:
+            let active = filterClient.activePeers
+            return filterClient.desired.flatMap { pubsubTopic, contentTopics in
+                contentTopics.map {
+                    WakuHealth.Subscription(
+                        contentTopic: $0, pubsubTopic: pubsubTopic, source: .filter, servicePeers: active)
+                }
+            }.sorted { $0.contentTopic < $1.contentTopic }
+        case .service:
+            let contentTopics = subscribers.values.reduce(into: Set<String>()) { $0.formUnion($1.contentTopics) }
+            return contentTopics.sorted().compactMap { contentTopic in
+                guard let pubsubTopic = try? pubsubTopic(for: contentTopic) else { return nil }
+                return WakuHealth.Subscription(
+                    contentTopic: contentTopic, pubsubTopic: pubsubTopic, source: .relay, servicePeers: [])
+            }
+        }
     }
 
     /// Connected peers that serve `protocolID` (and passed the metadata check when it is required).
