@@ -77,7 +77,34 @@ final class WakuRuntime: Sendable {
                 WakuStatusReport.Peer(peerID: $0.peer.rawValue, protocols: $0.protocols, metadataVerified: $0.metadataVerified)
             },
             shards: health.shards.map(\.pubsubTopic), meshSizes: health.meshSizes,
-            filterSubscribers: health.filterSubscribers, storedMessages: health.storedMessages)
+            filterSubscribers: health.filterSubscribers, storedMessages: health.storedMessages,
+            dialTargets: health.dialTargets.map(Self.report), subscriptions: health.subscriptions.map(Self.report))
+    }
+
+    static func report(_ target: WakuHealth.DialTarget) -> WakuStatusReport.DialTarget {
+        let state: String
+        switch target.state {
+        case .connected: state = "connected"
+        case .connecting: state = "connecting"
+        case .backingOff: state = "backing_off"
+        case .idle: state = "idle"
+        }
+        let seconds = target.nextAttemptIn.map { duration -> Double in
+            let parts = duration.components
+            // Tenths of a second: enough for a person, and stable text for scripts.
+            return ((Double(parts.seconds) + Double(parts.attoseconds) / 1e18) * 10).rounded() / 10
+        }
+        return WakuStatusReport.DialTarget(
+            address: target.address, source: target.source == .bootstrap ? "bootstrap" : "peer_exchange",
+            state: state, failedAttempts: target.failures, lastError: target.lastError,
+            nextAttemptInSeconds: seconds, peerID: target.peer?.rawValue)
+    }
+
+    static func report(_ subscription: WakuHealth.Subscription) -> WakuStatusReport.Subscription {
+        WakuStatusReport.Subscription(
+            contentTopic: subscription.contentTopic, pubsubTopic: subscription.pubsubTopic,
+            via: subscription.source == .filter ? "filter" : "relay",
+            servicePeers: subscription.servicePeers.map(\.rawValue))
     }
 
     /// The node's secp256k1 identity (what nwaku uses), kept in the role's private directory so the peer id

@@ -37,7 +37,31 @@ struct WakuCommand: AsyncParsableCommand {
                 out += "  \(peer.peerID)\(peer.metadataVerified ? "" : " (metadata not verified)"): "
                     + peer.protocols.joined(separator: " ") + "\n"
             }
+            out += "dialling:" + (report.dialTargets.isEmpty ? " -" : "") + "\n"
+            for target in report.dialTargets {
+                out += "  \(target.address) (\(target.source)): " + Self.describe(target) + "\n"
+            }
+            out += "subscriptions: \(report.subscriptions.count)\n"
+            for subscription in report.subscriptions {
+                out += "  \(subscription.contentTopic) on \(subscription.pubsubTopic) via \(subscription.via)"
+                if subscription.via == "filter" {
+                    out += subscription.servicePeers.isEmpty
+                        ? " (no service peer yet)" : " (\(subscription.servicePeers.joined(separator: " ")))"
+                }
+                out += "\n"
+            }
             print(out, terminator: "")
+        }
+
+        /// `connected`, or `backing off, 3 failed attempts, next in 4.2 s: connection refused`.
+        static func describe(_ target: WakuStatusReport.DialTarget) -> String {
+            var text = target.state.replacingOccurrences(of: "_", with: " ")
+            if target.failedAttempts > 0 {
+                text += ", \(target.failedAttempts) failed attempt\(target.failedAttempts == 1 ? "" : "s")"
+            }
+            if let next = target.nextAttemptInSeconds { text += ", next in \(next) s" }
+            if let error = target.lastError { text += ": \(error)" }
+            return text
         }
     }
 }
