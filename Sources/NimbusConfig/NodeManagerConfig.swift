@@ -24,6 +24,8 @@ public struct NodeManagerConfig: Sendable, Equatable {
     public var nodes: [ManagedNode] = []
     /// `[waku] listen`: serve relay, lightpush, filter and store on this address ("host:port"); service mode.
     public var wakuListen: String?
+    /// `[waku] mode`: `client` (never listens, even in dev mode) or `service` (listens); nil follows `listen`.
+    public var wakuMode: String?
     /// `[waku] bootstrap`: multiaddrs of the service nodes to connect to (default: The Waku Network's fleet).
     public var wakuBootstrap: [String]?
     /// `[keys] withdrawal_address`: when set, the signer only makes deposits withdrawing to this execution address.
@@ -76,6 +78,10 @@ public struct NodeManagerConfig: Sendable, Equatable {
         }
         if var waku = try reader.table("waku") {
             wakuListen = try waku.string("listen")
+            wakuMode = try waku.string("mode")
+            if let mode = wakuMode, mode != "client" && mode != "service" {
+                throw Invalid("\(source): [waku] mode must be \"client\" or \"service\", not \"\(mode)\"")
+            }
             wakuBootstrap = try waku.strings("bootstrap")
             try waku.rejectUnknown()
         }

@@ -92,7 +92,20 @@ public struct Settings: Sendable, Equatable {
             releasePollSeconds: config.releasesPollSeconds ?? MonitoringSettings.defaultReleasePollSeconds,
             restartWindowSeconds: config.restartWindowSeconds ?? MonitoringSettings.defaultRestartWindowSeconds)
         // Dev mode is self-contained: a service node on loopback, and no public fleet unless configured.
-        settings.waku.listen = overrides.wakuListen ?? config.wakuListen ?? (mode == .dev ? "127.0.0.1:60000" : nil)
+        let listen = overrides.wakuListen ?? config.wakuListen
+        switch config.wakuMode {
+        case "client":
+            // A light client in dev mode too, e.g. to try the offline behaviour against a local service node.
+            if let listen {
+                throw Invalid(
+                    description: "waku mode \"client\" does not listen; remove [waku] listen or --waku-listen (\(listen))")
+            }
+            settings.waku.listen = nil
+        case "service" where listen == nil && mode == .system:
+            throw Invalid(description: "waku mode \"service\" needs a listen address: set [waku] listen or --waku-listen")
+        default:
+            settings.waku.listen = listen ?? (mode == .dev ? "127.0.0.1:60000" : nil)
+        }
         settings.waku.bootstrap = config.wakuBootstrap ?? (mode == .dev ? [] : nil)
         if let listen = settings.waku.listen, WakuSettings.hostAndPort(listen) == nil {
             throw Invalid(description: "waku listen address must be host:port (e.g. 0.0.0.0:60000), not \"\(listen)\"")

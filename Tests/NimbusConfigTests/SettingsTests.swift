@@ -34,6 +34,29 @@ struct SettingsTests {
         #expect(settings.shutdownTimeoutSeconds == 10)
     }
 
+    /// `[waku] mode`: dev mode listens by default, `client` turns that off, `service` needs an address in system mode.
+    @Test func wakuModeChoosesClientOrService() throws {
+        #expect(try Self.resolve(NodeManagerConfig(), Self.dev()).waku.listen == "127.0.0.1:60000")
+        let client = try NodeManagerConfig(toml: "[waku]\nmode = \"client\"\nbootstrap = []\n", source: "t.toml")
+        let devClient = try Self.resolve(client, Self.dev())
+        #expect(devClient.waku.listen == nil)
+        #expect(devClient.waku.bootstrap == [])
+        var flagged = Self.dev()
+        flagged.wakuListen = "127.0.0.1:0"
+        let conflict = #expect(throws: Settings.Invalid.self) { try Self.resolve(client, flagged) }
+        #expect(conflict?.description.contains("does not listen") == true)
+
+        let service = try NodeManagerConfig(toml: "[waku]\nmode = \"service\"\n", source: "t.toml")
+        #expect(try Self.resolve(service, Self.dev()).waku.listen == "127.0.0.1:60000")
+        let unbound = #expect(throws: Settings.Invalid.self) { try Self.resolve(service) }
+        #expect(unbound?.description.contains("needs a listen address") == true)
+
+        let typo = #expect(throws: NodeManagerConfig.Invalid.self) {
+            try NodeManagerConfig(toml: "[waku]\nmode = \"light\"\n", source: "t.toml")
+        }
+        #expect(typo?.description == "t.toml: [waku] mode must be \"client\" or \"service\", not \"light\"")
+    }
+
     @Test func devModeIsAllowedForRootToo() throws {
         #expect(try Self.resolve(NodeManagerConfig(), Self.dev(), isRoot: true).mode == .dev)
     }
