@@ -4,7 +4,7 @@ import NimbusWaku
 import Testing
 
 /// Interop with py-libp2p 0.8.1 peers: relay under `/vac/waku/relay/2.0.0` with StrictNoSign, and small Python
-/// lightpush, filter and store clients and services written from the RFCs (Interop/waku_peer.py).
+/// lightpush, filter, store and peer-exchange clients and services written from the RFCs (Interop/waku_peer.py).
 @Suite(.serialized) struct InteropTests {
     let contentTopic = "/nimbus/1/interop/proto"
     var shard: String { try! AutoSharding.theWakuNetwork.shard(forContentTopic: contentTopic).pubsubTopic }
@@ -132,5 +132,43 @@ import Testing
         await python.stop()
         await node.stop()
         await host.host.shutdown()
+    }
+
+    /// 34/WAKU2-PEER-EXCHANGE over real sockets: a Swift light client bootstraps from a Python peer-exchange server
+    /// only, which answers with the record a second Python peer (a lightpush/filter/store service) signed for
+    /// itself; the Swift node verifies it, dials that peer, and uses it.
+    @Test func swiftClientDialsPeersLearnedFromPythonPeerExchange() async throws {
+        let service = try await PythonWakuPeer(["--service", "v3"])
+        let record = try await service.ask("ENR", expecting: "ENR")
+        let exchange = try await PythonWakuPeer(["--peer-exchange"])
+        #expect(try await exchange.ask("PXADD \(record.dropFirst("ENR ".count))", expecting: "PXADDED") == "PXADDED 1")
+
+        let host = try await LoopbackHost.start()
+        var configuration = configuration(.client, bootstrap: [exchange.address])
+        configuration.connections.targetPeers = 2
+        let node = WakuNode(configuration: configuration, transport: host.transport, seed: 26)
+        await node.start()
+
+        #expect(try await exchange.waitForLine(startingWith: "SERVED peer-exchange").line == "SERVED peer-exchange 20 1")
+        #expect(await eventually(timeout: .seconds(20)) { await node.health().status == .healthy })
+        let health = await node.health()
+        let learned = try #require(health.peers.first { $0.peer.rawValue == service.peerID })
+        #expect(learned.protocols.contains(WakuProtocolID.lightPush))
+        #expect(learned.protocols.contains(WakuProtocolID.store))
+        #expect(learned.metadataVerified)
+        let target = try #require(health.dialTargets.first { $0.source == .peerExchange })
+        #expect(target.address == service.address, "the TCP address read from the record")
+        #expect(target.state == .connected)
+
+        // The learned peer is the one that serves: a published message reaches it.
+        try await node.publish(contentTopic: contentTopic, payload: [7, 7])
+        #expect(
+            try await service.waitForLine(startingWith: "SERVED lightpush").line
+                == "SERVED lightpush \(contentTopic) 0707")
+
+        await node.stop()
+        await host.host.shutdown()
+        await exchange.stop()
+        await service.stop()
     }
 }

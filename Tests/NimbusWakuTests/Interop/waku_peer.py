@@ -15,6 +15,13 @@ It listens on loopback and prints one line per event; the Swift test sends comma
   --service v3|v2: lightpush (v3, or only the v2 legacy protocol), filter v2 and store v3 service
     (prints SERVED lightpush <content> <hex> when it accepts a message)
 
+  --peer-exchange: 34/WAKU2-PEER-EXCHANGE service answering with the records given by PXADD
+    PXADD <enr hex>                                  -> PXADDED <record count>
+    (prints SERVED peer-exchange <num_peers asked> <records returned> for each query)
+
+    ENR                                              -> ENR <hex>: this peer's own signed record (its loopback
+                                                        address, cluster 1, shards 0-7, and the services it runs)
+
   client commands, towards a Swift service node:
     LIGHTPUSH <peer> <pubsub> <content> <hex>        -> LIGHTPUSH <status> <relay peer count>
     FSUB <peer> <pubsub> <content>                   -> FSUB <status>; then PUSH <pubsub> <content> <hex>
@@ -60,6 +67,7 @@ LIGHTPUSH_V2 = "/vac/waku/lightpush/2.0.0-beta1"
 FILTER_SUBSCRIBE = "/vac/waku/filter-subscribe/2.0.0-beta1"
 FILTER_PUSH = "/vac/waku/filter-push/2.0.0-beta1"
 STORE = "/vac/waku/store-query/3.0.0"
+PEER_EXCHANGE = "/vac/waku/peer-exchange/2.0.0-alpha1"
 MAX_LIFETIME_SECONDS = 120
 MAX_FRAME = 16 * 1024 * 1024
 
@@ -118,10 +126,13 @@ def message_id(msg) -> bytes:
 
 
 class Peer:
-    def __init__(self, host, pubsub, service: str | None):
+    def __init__(self, host, pubsub, service: str | None, secret: bytes):
         self.host = host
         self.pubsub = pubsub
         self.service = service
+        self.secret = secret
+        self.address = ""
+        self.exchange_records = []  # ENRs handed out by the peer-exchange service
         self.stored = []  # (hash, message bytes, pubsub topic, timestamp)
         self.filter_subscriptions = {}  # peer -> set of (pubsub, content)
 
@@ -247,6 +258,26 @@ class Peer:
         except Exception as error:
             say("ERROR store", type(error).__name__, error)
 
+    # 34/WAKU2-PEER-EXCHANGE service: the records given with PXADD, at most as many as asked for.
+    async def serve_peer_exchange(self, stream) -> None:
+        try:
+            wanted = pb.decode_px_query(await read_frame(stream, 1024))
+            records = self.exchange_records[:wanted]
+            await write_frame(stream, pb.encode_px_response(records))
+            await stream.close()
+            say("SERVED peer-exchange", wanted, len(records))
+        except Exception as error:
+            say("ERROR peer-exchange", type(error).__name__, error)
+
+    def own_enr(self) -> bytes:
+        parts = self.address.split("/")  # /ip4/<ip>/tcp/<port>/p2p/<id>
+        services = 0
+        if self.pubsub is not None:
+            services |= pb.WAKU2_RELAY
+        if self.service:
+            services |= pb.WAKU2_STORE | pb.WAKU2_FILTER | pb.WAKU2_LIGHTPUSH
+        return pb.encode_enr(self.secret, 1, parts[2], int(parts[4]), services, 1, list(range(8)))
+
     # Client side: filter pushes from a Swift service node.
     async def receive_push(self, stream) -> None:
         try:
@@ -274,6 +305,11 @@ class Peer:
             with trio.fail_after(20):
                 await self.host.connect(info)
             say("CONNECTED", info.peer_id.to_base58())
+        elif name == "ENR":
+            say("ENR", self.own_enr().hex())
+        elif name == "PXADD":
+            self.exchange_records.append(bytes.fromhex(words[1]))
+            say("PXADDED", len(self.exchange_records))
         elif name == "SUBSCRIBE":
             subscription = await self.pubsub.subscribe(words[1])
             nursery.start_soon(self.relay_reader, words[1], subscription)
@@ -356,6 +392,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--relay", action="store_true")
     parser.add_argument("--service", choices=["v3", "v2"])
+    parser.add_argument("--peer-exchange", action="store_true")
     args = parser.parse_args()
 
     key_pair = secp256k1.create_new_key_pair()
@@ -369,7 +406,7 @@ async def main() -> None:
         router = WakuGossipSub(protocols=[RELAY], degree=6, degree_low=4, degree_high=12, heartbeat_interval=1,
                                spam_protection_enabled=False)
         pubsub = Pubsub(host, router, strict_signing=False, msg_id_constructor=message_id)
-    peer = Peer(host, pubsub, args.service)
+    peer = Peer(host, pubsub, args.service, key_pair.private_key.to_bytes())
     host.set_stream_handler(METADATA, peer.serve_metadata)
     host.set_stream_handler(FILTER_PUSH, peer.receive_push)
     if args.service == "v3":
@@ -379,6 +416,8 @@ async def main() -> None:
     if args.service:
         host.set_stream_handler(FILTER_SUBSCRIBE, peer.serve_filter)
         host.set_stream_handler(STORE, peer.serve_store)
+    if args.peer_exchange:
+        host.set_stream_handler(PEER_EXCHANGE, peer.serve_peer_exchange)
 
     async with host.run(listen_addrs=[multiaddr.Multiaddr("/ip4/127.0.0.1/tcp/0")]):
         async with trio.open_nursery() as nursery:
@@ -389,6 +428,7 @@ async def main() -> None:
             address = next(address for address in addresses if address.startswith("/ip4/127.0.0.1/tcp/"))
             if "/p2p/" not in address:
                 address += "/p2p/" + host.get_id().to_base58()
+            peer.address = address
             say("LISTEN", address)
             with trio.move_on_after(MAX_LIFETIME_SECONDS):
                 await command_loop(peer, nursery)

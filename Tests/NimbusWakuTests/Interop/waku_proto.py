@@ -1,8 +1,12 @@
 """Protobuf encoding of the Waku messages, written by hand from the RFCs' .proto definitions
-(14/WAKU2-MESSAGE, 19/WAKU2-LIGHTPUSH, 12/WAKU2-FILTER, 13/WAKU2-STORE, 66/WAKU2-METADATA), independent of the
-Swift implementation it tests."""
+(14/WAKU2-MESSAGE, 19/WAKU2-LIGHTPUSH, 12/WAKU2-FILTER, 13/WAKU2-STORE, 66/WAKU2-METADATA,
+34/WAKU2-PEER-EXCHANGE) and EIP-778 node records with 31/WAKU2-ENR's fields, independent of the Swift
+implementation it tests."""
 
 import hashlib
+
+import coincurve
+from Crypto.Hash import keccak
 
 
 def uvarint(value: int) -> bytes:
@@ -190,3 +194,61 @@ def encode_store_response(request_id: str, code: int, desc: str, entries, cursor
     if cursor is not None:
         out += f_bytes(51, cursor)
     return out
+
+
+# EIP-778 node records with the Waku fields of 31/WAKU2-ENR, and 34/WAKU2-PEER-EXCHANGE.
+
+def rlp_length(length: int, offset: int) -> bytes:
+    if length <= 55:
+        return bytes([offset + length])
+    size = length.to_bytes((length.bit_length() + 7) // 8, "big")
+    return bytes([offset + 55 + len(size)]) + size
+
+
+def rlp(item) -> bytes:
+    """RLP of bytes, non-negative ints (minimal big-endian) and lists of those."""
+    if isinstance(item, int):
+        item = item.to_bytes((item.bit_length() + 7) // 8, "big") if item else b""
+    if isinstance(item, (bytes, bytearray)):
+        if len(item) == 1 and item[0] < 0x80:
+            return bytes(item)
+        return rlp_length(len(item), 0x80) + bytes(item)
+    body = b"".join(rlp(element) for element in item)
+    return rlp_length(len(body), 0xC0) + body
+
+
+WAKU2_RELAY, WAKU2_STORE, WAKU2_FILTER, WAKU2_LIGHTPUSH = 1, 2, 4, 8
+
+
+def encode_enr(secret: bytes, seq: int, ip4: str, tcp: int, waku2: int, cluster: int, shards: list) -> bytes:
+    """A "v4" record signed with the secp256k1 key `secret`: keys sorted, signature = r || s over
+    keccak256(rlp([seq, k, v, ...]))."""
+    key = coincurve.PrivateKey(secret)
+    rs = cluster.to_bytes(2, "big") + bytes([len(shards)]) + b"".join(s.to_bytes(2, "big") for s in shards)
+    pairs = {
+        b"id": b"v4",
+        b"ip": bytes(int(part) for part in ip4.split(".")),
+        b"rs": rs,
+        b"secp256k1": key.public_key.format(compressed=True),
+        b"tcp": tcp,
+        b"waku2": bytes([waku2]),
+    }
+    content = [seq]
+    for name in sorted(pairs):
+        content += [name, pairs[name]]
+    digest = keccak.new(digest_bits=256, data=rlp(content)).digest()
+    signature = key.sign_recoverable(digest, hasher=None)[:64]
+    return rlp([signature] + content)
+
+
+def encode_px_response(enrs, code: int = 200, desc: str = "OK") -> bytes:
+    response = b"".join(f_bytes(1, f_bytes(1, enr)) for enr in enrs) + f_varint(10, code) + f_string(11, desc)
+    return f_bytes(2, response)
+
+
+def decode_px_query(buf: bytes) -> int:
+    """The num_peers of a PeerExchangeRPC query (field 1 {num_peers 1})."""
+    query = first(parse(buf), 1)
+    if query is None:
+        raise ValueError("no query")
+    return first(parse(query), 1, 0)
