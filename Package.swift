@@ -60,6 +60,7 @@ let package = Package(
             name: "NimbusWaku",
             dependencies: [
                 "NimbusMultiformats", "NimbusLibp2p",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -133,7 +134,7 @@ let package = Package(
         .target(name: "NimbusKeysSession", swiftSettings: strict),
         // The signer's key commands: run on the session socket, with worker threads for the KDFs.
         .target(
-            name: "NimbusSignerKeys", dependencies: ["NimbusKeys", "NimbusKeysSession"], swiftSettings: strict),
+            name: "NimbusSignerKeys", dependencies: ["NimbusKeys", "NimbusKeysSession", "NimbusPairing"], swiftSettings: strict),
         .target(name: "NimbusSandbox", dependencies: ["CNimbusSandbox"], swiftSettings: strict),
         .target(
             name: "NimbusRuntime",
@@ -205,7 +206,7 @@ let package = Package(
         .executableTarget(
             name: "nimbus-nm-signer",
             dependencies: [
-                "NimbusSignerCore", "NimbusSignerKeys", "NimbusKeysSession", "NimbusKeys", "NimbusRoleHost",
+                "NimbusSignerCore", "NimbusSignerKeys", "NimbusKeysSession", "NimbusKeys", "NimbusRoleHost", "NimbusIPC",
                 "NimbusSecureMemory", "NimbusSandbox", "NimbusStore", "NimbusRuntime",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -223,7 +224,9 @@ let package = Package(
         .executableTarget(
             name: "nimbus",
             dependencies: [
-                "NimbusAPI", "NimbusHTTPClient", "NimbusKeysSession", "CNimbusSpawn",
+                "NimbusAPI", "NimbusHTTPClient", "NimbusKeysSession", "CNimbusSpawn", "NimbusPairing", "NimbusWaku",
+                "NimbusLibp2p", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

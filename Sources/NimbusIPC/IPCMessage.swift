@@ -12,6 +12,12 @@ public enum IPCMessage: Sendable, Equatable {
     case keyStoreStatusRequest
     case keyStoreStatus(KeyStoreStatus)
     case keysSession(KeysClient)
+    case pairingTopic(topic: String, subscribe: Bool)
+    case pairingPublish(topic: String, payload: [UInt8])
+    case pairingMessage(topic: String, payload: [UInt8])
+    case hostKeyRequest
+    case hostKey([UInt8])
+    case deviceChange(DeviceChange)
     case installStateRequest
     case installState(InstallState)
 
@@ -29,6 +35,12 @@ public enum IPCMessage: Sendable, Equatable {
         case .keyStoreStatusRequest: .keyStoreStatusRequest
         case .keyStoreStatus: .keyStoreStatus
         case .keysSession: .keysSession
+        case .pairingTopic: .pairingTopic
+        case .pairingPublish: .pairingPublish
+        case .pairingMessage: .pairingMessage
+        case .hostKeyRequest: .hostKeyRequest
+        case .hostKey: .hostKey
+        case .deviceChange: .deviceChange
         case .installStateRequest: .installStateRequest
         case .installState: .installState
         }
@@ -41,11 +53,19 @@ public enum IPCMessage: Sendable, Equatable {
         case let .ping(nonce), let .pong(nonce): writer.u64(nonce)
         case let .failure(failure): failure.encode(into: &writer)
         case let .ready(steps): writer.array(steps) { $1.encode(into: &$0) }
-        case .shutdown, .roleStatusRequest, .keyStoreStatusRequest, .installStateRequest: break
+        case .shutdown, .roleStatusRequest, .keyStoreStatusRequest, .installStateRequest, .hostKeyRequest: break
         case let .peerLinkReplaced(peer): writer.u8(peer.rawValue)
         case let .roleStatus(roles): writer.array(roles) { $1.encode(into: &$0) }
         case let .keyStoreStatus(status): status.encode(into: &writer)
         case let .keysSession(client): client.encode(into: &writer)
+        case let .pairingTopic(topic, subscribe):
+            writer.string(topic)
+            writer.bool(subscribe)
+        case let .pairingPublish(topic, payload), let .pairingMessage(topic, payload):
+            writer.string(topic)
+            writer.byteString(payload)
+        case let .hostKey(key): writer.byteString(key)
+        case let .deviceChange(change): change.encode(into: &writer)
         case let .installState(state): state.encode(into: &writer)
         }
         return writer.bytes
@@ -67,6 +87,12 @@ public enum IPCMessage: Sendable, Equatable {
         case .keyStoreStatusRequest: message = .keyStoreStatusRequest
         case .keyStoreStatus: message = .keyStoreStatus(try KeyStoreStatus(from: &reader))
         case .keysSession: message = .keysSession(try KeysClient(from: &reader))
+        case .pairingTopic: message = .pairingTopic(topic: try reader.string(), subscribe: try reader.bool())
+        case .pairingPublish: message = .pairingPublish(topic: try reader.string(), payload: try reader.byteString())
+        case .pairingMessage: message = .pairingMessage(topic: try reader.string(), payload: try reader.byteString())
+        case .hostKeyRequest: message = .hostKeyRequest
+        case .hostKey: message = .hostKey(try reader.byteString())
+        case .deviceChange: message = .deviceChange(try DeviceChange(from: &reader))
         case .installStateRequest: message = .installStateRequest
         case .installState: message = .installState(try InstallState(from: &reader))
         }

@@ -27,6 +27,18 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
     /// Network to signer: a `nimbus keys` client connected; its socket travels with this frame (SCM_RIGHTS) and the
     /// signer answers on it directly, so that no secret the person types or must see crosses the network role.
     case keysSession = 0x0203
+    /// Signer to network: start or stop forwarding the Waku messages of a pairing rendezvous topic.
+    case pairingTopic = 0x0204
+    /// Signer to network: publish a pairing frame (public bytes) on a pairing topic.
+    case pairingPublish = 0x0205
+    /// Network to signer: a message arrived on a pairing topic the signer asked for.
+    case pairingMessage = 0x0206
+    /// Signer to network: the public half of the network role's session key, which a new device will pin.
+    case hostKeyRequest = 0x0207
+    /// Answer to `hostKeyRequest`.
+    case hostKey = 0x0208
+    /// Signer to network: a device was paired (its pinned key) or revoked; the network role admits or drops it.
+    case deviceChange = 0x0209
 
     /// Network to installer: what is installed and what the installer is doing.
     case installStateRequest = 0x0301
@@ -49,6 +61,12 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
         case .keyStoreStatusRequest: "keyStoreStatusRequest"
         case .keyStoreStatus: "keyStoreStatus"
         case .keysSession: "keysSession"
+        case .pairingTopic: "pairingTopic"
+        case .pairingPublish: "pairingPublish"
+        case .pairingMessage: "pairingMessage"
+        case .hostKeyRequest: "hostKeyRequest"
+        case .hostKey: "hostKey"
+        case .deviceChange: "deviceChange"
         case .installStateRequest: "installStateRequest"
         case .installState: "installState"
         }

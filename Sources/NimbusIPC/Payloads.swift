@@ -226,6 +226,36 @@ public struct KeysClient: Sendable, Equatable {
     }
 }
 
+/// A paired device the network role must admit (with its pinned X25519 key), or one it must drop at once.
+public struct DeviceChange: Sendable, Equatable {
+    public var id: UInt64
+    public var name: String
+    public var staticKey: [UInt8]
+    public var revoked: Bool
+
+    public init(id: UInt64, name: String, staticKey: [UInt8], revoked: Bool) {
+        self.id = id
+        self.name = name
+        self.staticKey = staticKey
+        self.revoked = revoked
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.u64(id)
+        writer.string(name)
+        writer.byteString(staticKey)
+        writer.bool(revoked)
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        id = try reader.u64()
+        name = try reader.string()
+        staticKey = try reader.byteString()
+        revoked = try reader.bool()
+        guard staticKey.count == 32 else { throw .invalidValue("a device key is 32 bytes, not \(staticKey.count)") }
+    }
+}
+
 /// What the installer has installed and what it is doing.
 public struct InstallState: Sendable, Equatable {
     /// The installer's current activity.

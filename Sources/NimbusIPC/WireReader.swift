@@ -36,6 +36,12 @@ public struct WireReader: Sendable {
         return Array(bytes[offset..<offset + count])
     }
 
+    /// A u32 length, then that many bytes.
+    public mutating func byteString() throws(IPCError) -> [UInt8] {
+        let count = Int(try u32())
+        return try raw(count)
+    }
+
     public mutating func string() throws(IPCError) -> String {
         let count = Int(try u32())
         let utf8 = try raw(count)

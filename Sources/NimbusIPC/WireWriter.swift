@@ -11,6 +11,11 @@ public struct WireWriter: Sendable {
     public mutating func u64(_ value: UInt64) { append(value) }
     public mutating func i32(_ value: Int32) { append(UInt32(bitPattern: value)) }
     public mutating func raw(_ value: [UInt8]) { bytes.append(contentsOf: value) }
+    /// A u32 length, then the bytes.
+    public mutating func byteString(_ value: [UInt8]) {
+        u32(UInt32(value.count))
+        raw(value)
+    }
 
     /// A UInt32 byte count, then the UTF-8 bytes.
     public mutating func string(_ value: String) {

@@ -12,6 +12,12 @@ public struct KeysRequest: Codable, Sendable, Equatable {
         case export
         case delete
         case verifyDepositData = "verify-deposit-data"
+        /// Pair a device with the code it shows (the code follows as a secret frame).
+        case pair
+        /// The paired devices.
+        case devices
+        /// Revoke a paired device (`deviceID`), effective at once.
+        case revokeDevice = "revoke-device"
     }
 
     public var command: Command
@@ -29,6 +35,10 @@ public struct KeysRequest: Codable, Sendable, Equatable {
     public var forkVersion: String?
     /// import: how many keystore files follow.
     public var fileCount: Int?
+    /// pair: the name the device will know this host by.
+    public var hostName: String?
+    /// revoke-device: the device's id, as `devices` lists it.
+    public var deviceID: Int64?
 
     public init(_ command: Command) {
         self.command = command
@@ -101,6 +111,24 @@ public struct KeyInfo: Codable, Sendable, Equatable {
     }
 }
 
+/// A paired device (public facts only).
+public struct DeviceInfo: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    /// The device's pinned X25519 static key, hex.
+    public var staticKey: String
+    public var pairedAt: String
+    public var revokedAt: String?
+
+    public init(id: Int64, name: String, staticKey: String, pairedAt: String, revokedAt: String?) {
+        self.id = id
+        self.name = name
+        self.staticKey = staticKey
+        self.pairedAt = pairedAt
+        self.revokedAt = revokedAt
+    }
+}
+
 /// One checked deposit of `verify-deposit-data` or `generate`.
 public struct DepositSummary: Codable, Sendable, Equatable {
     public var pubkey: String
@@ -125,16 +153,19 @@ public struct KeysResult: Codable, Sendable, Equatable {
     public var confirmed: Bool?
     /// import: keys already held, left as they were.
     public var alreadyHeld: [String]?
+    /// pair, devices, revoke-device.
+    public var devices: [DeviceInfo]?
 
     public init(
         keys: [KeyInfo]? = nil, files: [String]? = nil, deposits: [DepositSummary]? = nil, confirmed: Bool? = nil,
-        alreadyHeld: [String]? = nil
+        alreadyHeld: [String]? = nil, devices: [DeviceInfo]? = nil
     ) {
         self.keys = keys
         self.files = files
         self.deposits = deposits
         self.confirmed = confirmed
         self.alreadyHeld = alreadyHeld
+        self.devices = devices
     }
 }
 
@@ -153,6 +184,8 @@ public struct KeysFailure: Codable, Sendable, Equatable, Error, CustomStringConv
         case policy
         case notFound = "not_found"
         case invalidDepositData = "invalid_deposit_data"
+        case invalidCode = "invalid_code"
+        case pairingFailed = "pairing_failed"
         case storage
         case `internal`
     }

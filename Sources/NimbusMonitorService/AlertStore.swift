@@ -64,7 +64,7 @@ public struct AlertStore: Sendable {
         try db.execute(
             sql: """
                 INSERT INTO outbox (device_id, alert_id, event, created_at_millis)
-                SELECT id, ?, ?, ? FROM devices
+                SELECT id, ?, ?, ? FROM devices WHERE revoked_at_millis IS NULL
                 """,
             arguments: [alertID, event, Int64(at)])
     }

@@ -29,7 +29,9 @@ public enum CPace {
 
     /// scalar · point for a received point: refuses an invalid encoding, the identity, and an identity result.
     public static func scalarMultiplyVerified(_ scalar: SecretBytes, _ point: [UInt8]) throws(Failure) -> SecretBytes {
-        guard point.count == pointBytes else { throw .invalidPeerElement }
+        // RFC 9496 decoding rejects bit 255 set; libsodium 1.0.18 ignores that bit instead, so an element and its
+        // twin with the top bit flipped would both be accepted. Refuse it here so that every implementation agrees.
+        guard point.count == pointBytes, point[31] & 0x80 == 0 else { throw .invalidPeerElement }
         let result = SecretBytes(count: pointBytes)
         let status = result.withUnsafeMutableBytes { out in
             scalar.withUnsafeBytes { s in

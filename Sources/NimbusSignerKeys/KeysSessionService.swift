@@ -14,16 +14,25 @@ public struct KeysSessionService: Sendable {
     private let nowMillis: @Sendable () -> Int64
     private let workers: Int
     private let bls = NimbusBLSBackend()
+    let relay: (any PairingRelay)?
+    let devices: (any DeviceRegistry)?
+    let pairingTimeout: Duration
 
     public init(
-        vault: any KeyVault, policy: SignerKeyPolicy, workers: Int = 2,
+        vault: any KeyVault, policy: SignerKeyPolicy, workers: Int = 2, relay: (any PairingRelay)? = nil,
+        devices: (any DeviceRegistry)? = nil, pairingTimeout: Duration = .seconds(30),
         nowMillis: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
     ) {
         self.vault = vault
         self.policy = policy
         self.workers = max(1, workers)
+        self.relay = relay
+        self.devices = devices
+        self.pairingTimeout = pairingTimeout
         self.nowMillis = nowMillis
     }
+
+    var now: Int64 { nowMillis() }
 
     /// What a finished command did, for the signer's log: the command and an outcome code, never content.
     public struct Record: Sendable, Equatable {
@@ -91,6 +100,9 @@ public struct KeysSessionService: Sendable {
             guard try vault.delete(pubkey: pubkey) else { throw Self.notHeld(pubkey) }
             return KeysResult(keys: [])
         case .verifyDepositData: return try verifyDepositData(request, socket)
+        case .pair: return try pair(request, socket)
+        case .devices: return try listDevices()
+        case .revokeDevice: return try revokeDevice(request)
         }
     }
 

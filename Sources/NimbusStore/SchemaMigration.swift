@@ -60,6 +60,12 @@ public enum RoleSchema {
             );
             CREATE INDEX outbox_pending ON outbox(device_id) WHERE acknowledged_at_millis IS NULL;
             """),
+        SchemaMigration(
+            "3-paired-devices",
+            """
+            ALTER TABLE devices ADD COLUMN static_key BLOB;
+            ALTER TABLE devices ADD COLUMN revoked_at_millis INTEGER;
+            """),
     ]
 
     /// The signer: encrypted EIP-2335 keystores only (never a plaintext key).
@@ -79,6 +85,17 @@ public enum RoleSchema {
             """
             ALTER TABLE keystores ADD COLUMN source TEXT NOT NULL DEFAULT 'imported'
                 CHECK (source IN ('generated', 'imported'));
+            """),
+        SchemaMigration(
+            "3-devices",
+            """
+            CREATE TABLE devices (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                static_key BLOB NOT NULL CHECK (length(static_key) = 32),
+                paired_at_millis INTEGER NOT NULL,
+                revoked_at_millis INTEGER
+            );
             """),
     ]
 

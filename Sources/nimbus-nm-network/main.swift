@@ -148,13 +148,28 @@ do {
 
 host.lockDown()
 
+let pairing: PairingBridge
+do {
+    pairing = try PairingBridge(node: waku.node, signer: signer, database: database, stateDir: host.arguments.stateDir,
+                                logger: host.logger)
+} catch {
+    RoleProcess.fail(host.logger, "cannot load the session key: \(error)", code: RoleExitCode.storage)
+}
+
 @Sendable func attach(_ link: PeerLink, _ descriptor: Int32) {
     link.attach(
         descriptor: descriptor,
-        onEvent: { _, event in
-            // Neither peer may send the network role requests or notifications: the endpoint refuses them before
-            // they get here.
-            if case let .notification(_, descriptor?) = event { close(descriptor) }
+        onEvent: { channel, event in
+            // Only the signer sends anything (pairing); the endpoint refuses everything else before it gets here.
+            switch event {
+            case .request(let id, .hostKeyRequest):
+                channel.reply(to: id, .hostKey(pairing.hostKey))
+            case .request(let id, _):
+                channel.reply(to: id, .failure(Failure(code: .unavailable, message: "not a request this role answers")))
+            case let .notification(message, descriptor):
+                if let descriptor { close(descriptor) }
+                pairing.handle(message)
+            }
         },
         onClose: { _, closure in host.peerLinkClosed(link.link, closure) })
 }
@@ -197,6 +212,7 @@ host.run {
         stopped.signal()
     }
     stopped.wait()
+    pairing.stopAll()
     keysServer?.stop()
     server.stop()
     httpClient.shutdown()

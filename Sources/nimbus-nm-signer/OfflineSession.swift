@@ -57,7 +57,9 @@ enum OfflineSession {
             let missing = report.stepsNotInForce.map { "\($0.name) (\($0.detail))" }.joined(separator: "; ")
             FileHandle.standardError.write(Data("offline signer: not in force: \(missing)\n".utf8))
         }
-        let service = KeysSessionService(vault: DatabaseKeyVault(database: database), policy: policy)
+        // No relay: pairing needs the network role. Devices paired through the daemon are not in this key store.
+        let service = KeysSessionService(
+            vault: DatabaseKeyVault(database: database), policy: policy, devices: DatabaseDeviceRegistry(database: database))
         service.serve(SessionSocket(descriptor: sessionDescriptor)) { _ in }
         try? database.close()
         exit(0)

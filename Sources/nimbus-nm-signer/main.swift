@@ -37,13 +37,16 @@ if let address = host.arguments.withdrawalAddress {
         RoleProcess.fail(host.logger, "[keys] withdrawal_address: \(error)", code: RoleExitCode.usage)
     }
 }
+let network = PeerLink(link: .networkSigner, local: .signer)
+let pairingRelay = IPCPairingRelay(network: network)
 let sessions = KeysSessions(
-    service: KeysSessionService(vault: DatabaseKeyVault(database: database), policy: keyPolicy),
+    service: KeysSessionService(
+        vault: DatabaseKeyVault(database: database), policy: keyPolicy, relay: pairingRelay,
+        devices: DatabaseDeviceRegistry(database: database)),
     clients: clients, logger: host.logger)
 
 host.lockDown()
 
-let network = PeerLink(link: .networkSigner, local: .signer)
 @Sendable func attachNetwork(_ descriptor: Int32) {
     network.attach(
         descriptor: descriptor,
@@ -54,6 +57,8 @@ let network = PeerLink(link: .networkSigner, local: .signer)
                 channel.reply(to: id, service.handle(message))
             case let .notification(.keysSession(client), descriptor?):
                 sessions.open(descriptor, claimed: KeysClientSummary(uid: client.uid))
+            case let .notification(.pairingMessage(topic, payload), _):
+                pairingRelay.deliver(topic: topic, payload: payload)
             case let .notification(_, descriptor):
                 // The endpoint admits no other notification from the network role.
                 if let descriptor { close(descriptor) }

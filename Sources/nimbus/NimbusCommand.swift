@@ -9,7 +9,10 @@ struct NimbusCommand: AsyncParsableCommand {
         commandName: "nimbus",
         abstract: "Control the Nimbus node manager on this machine.",
         version: NodeManagerVersion.current,
-        subcommands: [StatusCommand.self, NodesCommand.self, AlertsCommand.self, WakuCommand.self, KeysCommand.self])
+        subcommands: [
+            StatusCommand.self, NodesCommand.self, AlertsCommand.self, WakuCommand.self, KeysCommand.self, PairCommand.self,
+            DevicesCommand.self, RemoteCommand.self,
+        ])
 
     // Declared here too so that `nimbus --socket PATH status` works as well as `nimbus status --socket PATH`.
     @OptionGroup var connection: ConnectionOptions

@@ -25,6 +25,12 @@ import Testing
         .keyStoreStatusRequest,
         .keyStoreStatus(KeyStoreStatus(keystoreCount: 3, schemaVersion: 1)),
         .keysSession(KeysClient(pid: -1, uid: 1000, gid: 998)),
+        .pairingTopic(topic: "/nimbus-nm/1/pair-0123456789abcdef/proto", subscribe: true),
+        .pairingPublish(topic: "/nimbus-nm/1/pair-0123456789abcdef/proto", payload: [1, 2, 3]),
+        .pairingMessage(topic: "/t", payload: []),
+        .hostKeyRequest,
+        .hostKey([UInt8](repeating: 7, count: 32)),
+        .deviceChange(DeviceChange(id: 3, name: "Ana's laptop", staticKey: [UInt8](repeating: 9, count: 32), revoked: false)),
         .installStateRequest,
         .installState(InstallState(phase: .idle, activeVersion: "v24.9.0", installedVersions: ["v24.9.0"], schemaVersion: 1)),
     ]

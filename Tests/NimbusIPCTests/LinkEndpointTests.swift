@@ -163,6 +163,29 @@ import Testing
         }
     }
 
+    @Test func pairingFlowsOneWayEach() throws {
+        var signer = LinkEndpoint(link: .networkSigner, local: .signer)
+        var network = LinkEndpoint(link: .networkSigner, local: .network)
+        // The network role delivers messages; the signer publishes and asks for the session key.
+        #expect(try signer.receive(frame(.pairingMessage(topic: "/t", payload: [1]), id: 0), hasDescriptor: false)
+            == .notification(.pairingMessage(topic: "/t", payload: [1])))
+        #expect(throws: (any Error).self) {
+            try network.receive(frame(.pairingMessage(topic: "/t", payload: [1]), id: 0), hasDescriptor: false)
+        }
+        #expect(throws: (any Error).self) {
+            try signer.receive(frame(.pairingPublish(topic: "/t", payload: [1]), id: 0), hasDescriptor: false)
+        }
+        #expect(try network.receive(frame(.pairingPublish(topic: "/t", payload: [1]), id: 0), hasDescriptor: false)
+            == .notification(.pairingPublish(topic: "/t", payload: [1])))
+        // A device key must be 32 bytes.
+        var short = WireWriter()
+        short.u64(1)
+        short.string("x")
+        short.byteString([1, 2])
+        short.bool(false)
+        #expect(throws: IPCError.self) { try IPCMessage.decode(type: .deviceChange, body: short.bytes) }
+    }
+
     @Test func peerLinkReplacedMustNameARealPeer() {
         var signer = LinkEndpoint(link: .supervisorSigner, local: .signer)
         #expect(throws: IPCError.invalidValue("signer has no link to installer")) {

@@ -74,8 +74,8 @@ struct RoleSchemaTests {
         let directory = try TemporaryDirectory()
         let database = try Self.open(RoleSchema.signer, in: directory)
         try database.write { db in
-            try db.execute(sql: "INSERT INTO keystores VALUES (randomblob(48), '/keys/a.json', '{}', 1)")
-            try db.execute(sql: "INSERT INTO keystores VALUES (randomblob(48), '/keys/b.json', '{}', 2)")
+            try db.execute(sql: "INSERT INTO keystores (pubkey, path, keystore_json, created_at_millis) VALUES (randomblob(48), '/keys/a.json', '{}', 1)")
+            try db.execute(sql: "INSERT INTO keystores (pubkey, path, keystore_json, created_at_millis) VALUES (randomblob(48), '/keys/b.json', '{}', 2)")
         }
         #expect(try database.count("keystores") == 2)
         try database.close()
@@ -87,7 +87,7 @@ struct RoleSchemaTests {
         let database = try Self.open(RoleSchema.signer, in: directory)
         #expect(throws: StoreError.self) {
             try database.write { db in
-                try db.execute(sql: "INSERT INTO keystores VALUES (zeroblob(?), '/keys/a.json', '{}', 1)",
+                try db.execute(sql: "INSERT INTO keystores (pubkey, path, keystore_json, created_at_millis) VALUES (zeroblob(?), '/keys/a.json', '{}', 1)",
                                arguments: [length])
             }
         }
@@ -95,13 +95,35 @@ struct RoleSchemaTests {
         try database.close()
     }
 
+    @Test func signerKeystoresSayWhereTheyCameFrom() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Self.open(RoleSchema.signer, in: directory)
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO keystores (pubkey, path, keystore_json, created_at_millis) VALUES (randomblob(48), '', '{}', 1)")
+            try db.execute(sql: "INSERT INTO keystores (pubkey, path, keystore_json, created_at_millis, source) VALUES (randomblob(48), '', '{}', 1, 'generated')")
+        }
+        #expect(try database.read { db in try String.fetchAll(db, sql: "SELECT source FROM keystores ORDER BY source") }
+            == ["generated", "imported"])
+        #expect(throws: StoreError.self) {
+            try database.write { db in
+                try db.execute(sql: "INSERT INTO keystores (pubkey, path, keystore_json, created_at_millis, source) VALUES (randomblob(48), '', '{}', 1, 'found')")
+            }
+        }
+        #expect(throws: StoreError.self) {
+            try database.write { db in
+                try db.execute(sql: "INSERT INTO devices (name, static_key, paired_at_millis) VALUES ('x', zeroblob(31), 1)")
+            }
+        }
+        try database.close()
+    }
+
     @Test func signerRefusesTheSamePubkeyTwice() throws {
         let directory = try TemporaryDirectory()
         let database = try Self.open(RoleSchema.signer, in: directory)
-        try database.write { db in try db.execute(sql: "INSERT INTO keystores VALUES (zeroblob(48), '/a', '{}', 1)") }
+        try database.write { db in try db.execute(sql: "INSERT INTO keystores (pubkey, path, keystore_json, created_at_millis) VALUES (zeroblob(48), '/a', '{}', 1)") }
         #expect(throws: StoreError.self) {
             try database.write { db in
-                try db.execute(sql: "INSERT INTO keystores VALUES (zeroblob(48), '/b', '{}', 2)")
+                try db.execute(sql: "INSERT INTO keystores (pubkey, path, keystore_json, created_at_millis) VALUES (zeroblob(48), '/b', '{}', 2)")
             }
         }
         #expect(try database.count("keystores") == 1)
@@ -112,7 +134,7 @@ struct RoleSchemaTests {
         let directory = try TemporaryDirectory()
         let database = try Self.open(RoleSchema.signer, in: directory)
         #expect(throws: StoreError.self) {
-            try database.write { db in try db.execute(sql: "INSERT INTO keystores VALUES (NULL, '/a', '{}', 1)") }
+            try database.write { db in try db.execute(sql: "INSERT INTO keystores (pubkey, path, keystore_json, created_at_millis) VALUES (NULL, '/a', '{}', 1)") }
         }
         try database.close()
     }

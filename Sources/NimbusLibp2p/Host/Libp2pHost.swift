@@ -110,7 +110,7 @@ public final class Libp2pHost: Sendable {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 // A refused connection stays registered until its refusal handler has logged and closed it.
                 initializeConnection(channel, direction: .inbound, expectedPeer: nil).map { _ in }.recover { _ in }
@@ -145,7 +145,7 @@ public final class Libp2pHost: Sendable {
         let connectionPromise = loop.makePromise(of: Libp2pConnection.self)
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
                 let future = initializeConnection(channel, direction: .outbound, expectedPeer: expectedPeer)
                 future.cascade(to: connectionPromise)

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import Testing
+
+/// Pairing end to end: `nimbus remote invite` (a Waku light client, as the GUI would be) and `nimbus pair` on the
+/// host (CLI to signer on the keys socket; the signer runs the PAKE; the network role carries the frames through its
+/// Waku service node on loopback). Checked from outside: the CLIs' output, the remote's files, both roles' databases
+/// and the daemon's log.
+@Suite(.serialized, .enabled(if: Privilege.shouldRun, "needs root; NIMBUS_TESTS_UNPRIVILEGED=1 was set"))
+struct PairingTests {
+    /// A running `nimbus remote invite`, with the code it printed.
+    final class Invite: @unchecked Sendable {
+        let process = Process()
+        let output = Pipe()
+        let errors = Pipe()
+        var code = ""
+
+        init(socket: URL, configDir: URL) throws {
+            process.executableURL = try Daemon.executable("nimbus")
+            process.arguments = ["remote", "invite", "--dev", "--socket", socket.path, "--config-dir", configDir.path,
+                                 "--name", "test remote", "--timeout", "60"]
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            // The first line is the code, printed once the subscription is in place.
+            var line = Data()
+            while !line.contains(0x0A) {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                line.append(chunk)
+            }
+            let text = String(decoding: line, as: UTF8.self)
+            guard text.hasPrefix("code: ") else {
+                let stderr = String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
+                throw DaemonError("remote invite printed no code: \(text) \(stderr)")
+            }
+            code = String(text.dropFirst(6).prefix { $0 != "\n" })
+        }
+
+        /// Waits for the process to end; its exit status and the rest of stdout and stderr.
+        func finish() async -> (status: Int32, stdout: String, stderr: String) {
+            await withCheckedContinuation { continuation in
+                Thread {
+                    let out = self.output.fileHandleForReading.readDataToEndOfFile()
+                    let err = self.errors.fileHandleForReading.readDataToEndOfFile()
+                    self.process.waitUntilExit()
+                    continuation.resume(returning: (self.process.terminationStatus, String(decoding: out, as: UTF8.self),
+                                                    String(decoding: err, as: UTF8.self)))
+                }.start()
+            }
+        }
+
+        deinit { if process.isRunning { process.terminate() } }
+    }
+
+    static func nimbus(_ arguments: [String]) async throws -> Daemon.Result {
+        try await Daemon.run(try Daemon.executable("nimbus"), arguments)
+    }
+
+    @Test func aRemotePairsWithTheRightCodeAndAWrongCodeKillsTheCode() async throws {
+        try Privilege.requireRoot()
+        let daemon = try Daemon(name: "pair")
+        try await daemon.start(["--dev", "--data-dir", daemon.dataDir.path, "--policy-dir", Daemon.policyDir.path,
+                                "--waku-listen", "127.0.0.1:0"])
+        let socket = ["--socket", daemon.socket.path]
+        let remoteDir = daemon.root.appendingPathComponent("remote")
+
+        // The right code pairs both sides.
+        let invite = try Invite(socket: daemon.socket, configDir: remoteDir)
+        let paired = try await Self.nimbus(["pair", invite.code, "--name", "test host", "--json"] + socket)
+        #expect(paired.status == 0, "\(paired.stderr)\n\(daemon.logText.suffix(3000))")
+        let remote = await invite.finish()
+        #expect(remote.status == 0, "\(remote.stderr)")
+        #expect(remote.stdout.contains("paired with \"test host\""))
+        let device = try JSONDecoder().decode(Device.self, from: Data(paired.stdout.utf8))
+        #expect(device.name == "test remote")
+
+        // Each side pinned the other's real key: the remote's identity key, the network role's session key.
+        let remoteKey = try Data(contentsOf: remoteDir.appendingPathComponent("identity.key"))
+        #expect(remoteKey.count == 32)
+        let hosts = try JSONDecoder().decode([Host].self, from: Data(contentsOf: remoteDir.appendingPathComponent("hosts.json")))
+        #expect(hosts.map(\.name) == ["test host"])
+        let sessionKey = try Data(contentsOf: daemon.dataDir.appendingPathComponent("network/session-identity.key"))
+        #expect(sessionKey.count == 32)
+        #expect(hosts.first?.staticKey.count == 64)
+        #expect(device.staticKey.count == 64)
+
+        // The network role mirrors the device (its alerts get an outbox).
+        try await daemon.waitUntil("the network role records the device", timeout: 10) {
+            let names = try? await DatabaseQueue(path: daemon.dataDir.appendingPathComponent("network/network.sqlite").path)
+                .read { db in try String.fetchAll(db, sql: "SELECT id FROM devices WHERE static_key IS NOT NULL") }
+            return names == ["device-\(device.id)"]
+        }
+
+        // A wrong code: the host is told, and the code is dead for the right one too.
+        let second = try Invite(socket: daemon.socket, configDir: remoteDir)
+        var wrongDigits = Array(second.code)
+        wrongDigits[wrongDigits.count - 1] = wrongDigits.last == "0" ? "1" : "0"
+        let wrong = try await Self.nimbus(["pair", String(wrongDigits)] + socket)
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("did not match"), "\(wrong.stderr)")
+        let late = try await Self.nimbus(["pair", second.code] + socket)
+        #expect(late.status == 1)
+        #expect(late.stderr.contains("already used") || late.stderr.contains("no answer in time"), "\(late.stderr)")
+        let secondRemote = await second.finish()
+        #expect(secondRemote.status == 1)
+        #expect(secondRemote.stderr.contains("pairing failed"))
+
+        // Devices list and revocation, effective in both roles.
+        let listed = try await Self.nimbus(["devices", "--json"] + socket)
+        #expect(try JSONDecoder().decode([Device].self, from: Data(listed.stdout.utf8)).map(\.id) == [device.id])
+        let revoked = try await Self.nimbus(["devices", "revoke", "\(device.id)"] + socket)
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+        let after = try JSONDecoder().decode([Device].self, from: Data(try await Self.nimbus(["devices", "--json"] + socket).stdout.utf8))
+        #expect(after.first?.revokedAt != nil)
+        try await daemon.waitUntil("the network role drops the device", timeout: 10) {
+            let revokedAt = try? await DatabaseQueue(path: daemon.dataDir.appendingPathComponent("network/network.sqlite").path)
+                .read { db in try Int64.fetchOne(db, sql: "SELECT revoked_at_millis FROM devices WHERE id = ?", arguments: ["device-\(device.id)"]) }
+            return revokedAt != nil
+        }
+
+        // No code reaches the log.
+        _ = try await daemon.stop()
+        for code in [invite.code, second.code] {
+            let secret = code.split(separator: "-").dropFirst().joined()
+            #expect(!daemon.logText.contains(secret), "a pairing secret in the daemon log")
+        }
+    }
+
+    struct Device: Decodable {
+        var id: Int64
+        var name: String
+        var staticKey: String
+        var revokedAt: String?
+    }
+
+    struct Host: Decodable {
+        var name: String
+        var staticKey: String
+    }
+}
