@@ -1,5 +1,6 @@
 // libFuzzer target: network bytes through the 14/WAKU2-MESSAGE decoder and the deterministic hash.
-// Build: swiftc -sanitize=fuzzer,address -parse-as-library -O Sources/NimbusWaku/Codec/*.swift Fuzz/waku_message.swift
+// Built by Fuzz/run from Sources/NimbusWaku/Codec/*.swift (instrumented), with swift-crypto (the hash's SHA-256)
+// linked from a SwiftPM build.
 // Any crash or trap is a finding; so is a decoded message that does not survive re-encoding.
 
 @_cdecl("LLVMFuzzerTestOneInput")

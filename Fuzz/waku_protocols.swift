@@ -1,8 +1,8 @@
 // libFuzzer target: bytes from a service peer or client through every Waku request-response decoder
 // (19/WAKU2-LIGHTPUSH v3 and v2, 12/WAKU2-FILTER v2, 13/WAKU2-STORE v3, 66/WAKU2-METADATA, 34/WAKU2-PEER-EXCHANGE)
 // and the length-prefixed framing they share.
-// Build: swiftc -sanitize=fuzzer,address -parse-as-library -O Sources/NimbusWaku/Codec/*.swift \
-//   Fuzz/waku_protocols.swift
+// Built by Fuzz/run from Sources/NimbusWaku/Codec/*.swift (instrumented), with swift-crypto linked from a SwiftPM
+// build.
 // The first byte picks the decoder. Any crash or trap is a finding; so is a decoded message that does not survive
 // re-encoding.
 

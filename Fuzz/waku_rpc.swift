@@ -1,7 +1,7 @@
 // libFuzzer target: bytes from a relay peer through the gossipsub RPC framing and decoder (11/WAKU2-RELAY), then
 // through a relay router as if a peer had sent them.
-// Build: swiftc -sanitize=fuzzer,address -parse-as-library -O Sources/NimbusWaku/Codec/*.swift \
-//   Sources/NimbusWaku/Relay/*.swift Sources/NimbusWaku/Support/*.swift Fuzz/waku_rpc.swift
+// Built by Fuzz/run from Sources/NimbusWaku/Codec/*.swift, Relay/*.swift and Support/*.swift (instrumented), with
+// swift-crypto (message ids) linked from a SwiftPM build.
 // Any crash or trap is a finding; so is a decoded RPC that does not survive re-encoding.
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -57,7 +57,7 @@ import Testing
         for shardCount: UInt16 in [1, 2, 8, 64, 1024] {
             let sharding = AutoSharding(cluster: 1, shardCount: shardCount)
             for index in 0..<200 {
-                let digest = SHA256.hash(Array("app\(index)".utf8) + Array("\(index % 3)".utf8))
+                let digest = sha256(Array("app\(index)".utf8) + Array("\(index % 3)".utf8))
                 let last64 = digest[24...].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
                 #expect(
                     UInt64(sharding.shardIndex(application: "app\(index)", version: "\(index % 3)"))

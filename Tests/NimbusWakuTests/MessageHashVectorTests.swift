@@ -41,7 +41,7 @@ import Testing
     /// The spec's worked example: sha256("myapp1") = 0x8e54...4928.
     @Test func autoshardingExampleDigest() {
         #expect(
-            hexString(SHA256.hash(Array("myapp1".utf8)))
+            hexString(sha256(Array("myapp1".utf8)))
                 == "8e541178adbd8126068c47be6a221d77d64837221893a8e4e53139fb802d4928")
     }
 }

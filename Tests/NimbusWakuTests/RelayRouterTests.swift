@@ -103,15 +103,15 @@ import Testing
         #expect(delivered.count == 1)
         if case .deliver(_, let message, let id, let from) = delivered.first {
             #expect(message.payload == [1, 0])
-            #expect(id == SHA256.hash(data(1)))
+            #expect(id == sha256(data(1)))
             #expect(from == sender)
         }
         #expect(Set(sends(actions).keys) == mesh.subtracting([sender]))
-        #expect(router.hasSeen(SHA256.hash(data(1)), now: t0))
+        #expect(router.hasSeen(sha256(data(1)), now: t0))
         #expect(router.receive(rpc, from: mesh.sorted()[1], now: t0 + .seconds(1)).isEmpty)
         // After the seen TTL (2 minutes) the same message counts as new again.
         _ = router.heartbeat(now: t0 + .seconds(121))
-        #expect(!router.hasSeen(SHA256.hash(data(1)), now: t0 + .seconds(121)))
+        #expect(!router.hasSeen(sha256(data(1)), now: t0 + .seconds(121)))
     }
 
     @Test func seenCacheExpiry() {
@@ -165,7 +165,7 @@ import Testing
             advertised.values.allSatisfy { $0.control?.ihave.first?.messageIDs.contains(published.messageID) == true })
 
         // IHAVE of one known and one unknown id: IWANT only the unknown.
-        let unknown = SHA256.hash([9, 9])
+        let unknown = sha256([9, 9])
         let ihave = GossipRPC(control: .init(ihave: [.init(topic: topic, messageIDs: [published.messageID, unknown])]))
         let asked = sends(router.receive(ihave, from: outsider, now: t0 + .seconds(1)))
         #expect(asked[outsider]?.control?.iwant == [[unknown]])
@@ -189,7 +189,7 @@ import Testing
         var answered = 0
         for index in 0..<5 {
             let ihave = GossipRPC(
-                control: .init(ihave: [.init(topic: topic, messageIDs: [SHA256.hash([UInt8(index)])])]))
+                control: .init(ihave: [.init(topic: topic, messageIDs: [sha256([UInt8(index)])])]))
             if !router.receive(ihave, from: peer(0), now: t0).isEmpty { answered += 1 }
         }
         #expect(answered == 2)

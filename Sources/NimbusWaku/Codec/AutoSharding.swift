@@ -1,3 +1,5 @@
+import Crypto
+
 /// Automatic sharding (WAKU2-RELAY-SHARDING, "Automatic Sharding"; 64/WAKU2-NETWORK, "Autosharding"): the shard of
 /// a content topic is `sha256(application || version) mod shardCount` within a cluster.
 ///
@@ -27,7 +29,7 @@ public struct AutoSharding: Hashable, Sendable {
 
     /// The shard index for an application name and version.
     public func shardIndex(application: String, version: String) -> UInt16 {
-        let digest = SHA256.hash(Array(application.utf8) + Array(version.utf8))
+        let digest = SHA256.hash(data: Array(application.utf8) + Array(version.utf8))
         // The digest read as one big-endian number, reduced byte by byte (Horner's rule) so no big integer is
         // needed.
         var remainder: UInt32 = 0

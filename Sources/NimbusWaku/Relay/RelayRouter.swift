@@ -1,3 +1,5 @@
+import Crypto
+
 /// The 11/WAKU2-RELAY router: the subset of gossipsub v1.1 a Waku relay needs, as a pure state machine.
 ///
 /// Events (peers coming and going, RPCs received, heartbeats, joins, publishes) go in with the current time;
@@ -80,7 +82,7 @@ public struct RelayRouter: Sendable {
     public func hasSeen(_ messageID: [UInt8], now: Duration) -> Bool { seen.contains(messageID, now: now) }
 
     /// The message id of relay data (11/WAKU2-RELAY, as nwaku: SHA-256 of the `WakuMessage` bytes).
-    public static func messageID(of data: [UInt8]) -> [UInt8] { SHA256.hash(data) }
+    public static func messageID(of data: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: data)) }
 
     // MARK: Peers
 
