@@ -84,6 +84,11 @@ let package = Package(
         ),
 
         .target(
+            name: "NimbusSession",
+            dependencies: ["NimbusLibp2p", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "NimbusPairing",
             dependencies: ["CNimbusSodium", "NimbusKeys", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
@@ -280,6 +285,7 @@ let package = Package(
             ],
             exclude: ["Interop"]
         ),
+        .testTarget(name: "NimbusSessionTests", dependencies: ["NimbusSession", "NimbusLibp2p"]),
         .testTarget(name: "NimbusPairingTests", dependencies: ["NimbusPairing", "NimbusKeys"]),
         .testTarget(name: "NimbusKeysSessionTests", dependencies: ["NimbusKeysSession"]),
         .testTarget(

@@ -42,6 +42,12 @@ public struct NoiseSymmetricState: Sendable {
         return plaintext
     }
 
+    /// Split's two raw keys, initiator-to-responder first, for transports that carry explicit nonces (messages over
+    /// Waku may arrive out of order, so the CipherState's implicit counter does not fit them).
+    public func splitKeys() -> (initiatorToResponder: [UInt8], responderToInitiator: [UInt8]) {
+        Self.hkdf(chainingKey: chainingKey, input: [])
+    }
+
     /// Split: the two transport CipherStates, initiator-to-responder first.
     public func split() -> (NoiseCipherState, NoiseCipherState) {
         let outputs = Self.hkdf(chainingKey: chainingKey, input: [])
