@@ -203,7 +203,7 @@ let package = Package(
             name: "nimbus-nm-network",
             dependencies: [
                 "NimbusNetworkCore", "NimbusRoleHost", "NimbusControlServer", "NimbusMonitorService", "NimbusConfig",
-                "NimbusHTTPClient", "NimbusAPI", "NimbusWaku", "NimbusLibp2p", "NimbusMultiformats",
+                "NimbusHTTPClient", "NimbusAPI", "NimbusWaku", "NimbusLibp2p", "NimbusMultiformats", "NimbusSession",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -230,7 +230,7 @@ let package = Package(
             name: "nimbus",
             dependencies: [
                 "NimbusAPI", "NimbusHTTPClient", "NimbusKeysSession", "CNimbusSpawn", "NimbusPairing", "NimbusWaku",
-                "NimbusLibp2p", .product(name: "Crypto", package: "swift-crypto"),
+                "NimbusLibp2p", "NimbusSession", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

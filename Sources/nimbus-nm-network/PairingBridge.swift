@@ -19,17 +19,23 @@ final class PairingBridge: Sendable {
     private let signer: PeerLink
     private let database: RoleDatabase
     private let logger: Logger
-    /// The public half of the key devices pin for sessions with this host (the private half stays in its file
-    /// until the session layer loads it).
+    /// The key devices pin for sessions with this host: its public half, and the private half for the session layer.
     let hostKey: [UInt8]
+    let hostPrivateKey: [UInt8]
+    /// Told about device changes, so that sessions open and close with them.
+    private let onDeviceChange: @Sendable (DeviceChange) -> Void
     private let forwarders = Mutex<[String: Task<Void, Never>]>([:])
 
-    init(node: WakuNode, signer: PeerLink, database: RoleDatabase, stateDir: String, logger: Logger) throws {
+    init(
+        node: WakuNode, signer: PeerLink, database: RoleDatabase, stateDir: String, logger: Logger,
+        onDeviceChange: @escaping @Sendable (DeviceChange) -> Void
+    ) throws {
+        self.onDeviceChange = onDeviceChange
         self.node = node
         self.signer = signer
         self.database = database
         self.logger = logger
-        hostKey = Array(try Self.loadSessionKey(stateDir + "/session-identity.key").publicKey.rawRepresentation)
+        (hostKey, hostPrivateKey) = try Self.sessionKeys(stateDir: stateDir)
     }
 
     /// A pairing topic: the prefix, 16 lowercase hex digits, "/proto". Anything else is refused (the signer may not
@@ -116,9 +122,16 @@ final class PairingBridge: Sendable {
                 }
             }
             logger.notice(change.revoked ? "device revoked" : "device paired", metadata: ["device": "\(id)"])
+            onDeviceChange(change)
         } catch {
             logger.error("cannot record a device change: \(error)")
         }
+    }
+
+    /// The role's X25519 session key (created on first use, 0600): (public, private) raw bytes.
+    static func sessionKeys(stateDir: String) throws -> (public: [UInt8], private: [UInt8]) {
+        let key = try loadSessionKey(stateDir + "/session-identity.key")
+        return (Array(key.publicKey.rawRepresentation), Array(key.rawRepresentation))
     }
 
     private static func loadSessionKey(_ path: String) throws -> Curve25519.KeyAgreement.PrivateKey {

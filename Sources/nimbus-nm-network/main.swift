@@ -148,10 +148,24 @@ do {
 
 host.lockDown()
 
+let sessionKeys: (public: [UInt8], private: [UInt8])
+do {
+    sessionKeys = try PairingBridge.sessionKeys(stateDir: host.arguments.stateDir)
+} catch {
+    RoleProcess.fail(host.logger, "cannot load the session key: \(error)", code: RoleExitCode.storage)
+}
+let remoteSessions = RemoteSessions(
+    node: waku.node, database: database, hostPrivateKey: sessionKeys.private, hostPublicKey: sessionKeys.public,
+    nodes: nodes, tokens: tokens, client: httpClient, api: api, logger: host.logger)
 let pairing: PairingBridge
 do {
-    pairing = try PairingBridge(node: waku.node, signer: signer, database: database, stateDir: host.arguments.stateDir,
-                                logger: host.logger)
+    pairing = try PairingBridge(
+        node: waku.node, signer: signer, database: database, stateDir: host.arguments.stateDir, logger: host.logger,
+        onDeviceChange: { change in
+            Task.detached {
+                await remoteSessions.deviceChanged(id: "device-\(change.id)", key: change.staticKey, revoked: change.revoked)
+            }
+        })
 } catch {
     RoleProcess.fail(host.logger, "cannot load the session key: \(error)", code: RoleExitCode.storage)
 }
@@ -189,6 +203,7 @@ Task.detached { await monitor.start() }
 Task.detached {
     do {
         let addresses = try await waku.start(listen: wakuSettings.listen)
+        await remoteSessions.start()
         host.logger.notice("waku node up", metadata: [
             "peer_id": "\(waku.host.peerID)", "mode": "\(wakuSettings.listen == nil ? "client" : "service")",
             "listen": "\(addresses.joined(separator: ","))",
@@ -213,6 +228,12 @@ host.run {
     }
     stopped.wait()
     pairing.stopAll()
+    let sessionsStopped = DispatchSemaphore(value: 0)
+    Task.detached {
+        await remoteSessions.stop()
+        sessionsStopped.signal()
+    }
+    sessionsStopped.wait()
     keysServer?.stop()
     server.stop()
     httpClient.shutdown()

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NimbusLibp2p
 import NimbusPairing
+import NimbusSession
 import NimbusWaku
 
 /// `nimbus remote ...`: the GUI's stand-in and a headless remote client, run by an ordinary user on another machine.
@@ -11,7 +12,7 @@ import NimbusWaku
 struct RemoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remote", abstract: "A remote client of node managers, over Waku (the GUI's stand-in).",
-        subcommands: [Invite.self, Hosts.self])
+        subcommands: [Invite.self, Hosts.self, Call.self])
 
     struct Invite: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -156,6 +157,10 @@ struct RemoteOptions: ParsableArguments {
 
     /// Waits until a filter service peer holds the subscription, so that nothing sent to the code is missed.
     func waitForSubscription(_ node: WakuNode, topic: String) async throws {
+        try await Self.waitForSubscription(node, topic: topic)
+    }
+
+    static func waitForSubscription(_ node: WakuNode, topic: String) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
             if await node.health().subscriptions.contains(where: { $0.contentTopic == topic && !$0.servicePeers.isEmpty }) {
@@ -189,15 +194,18 @@ struct RemoteStore {
     }
 
     func publicKey() throws -> [UInt8] {
+        Array(try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey()).publicKey.rawRepresentation)
+    }
+
+    /// The client's X25519 private key, created on first use.
+    func privateKey() throws -> [UInt8] {
         let path = directory + "/identity.key"
-        if let data = FileManager.default.contents(atPath: path) {
-            return Array(try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: data).publicKey.rawRepresentation)
-        }
+        if let data = FileManager.default.contents(atPath: path) { return [UInt8](data) }
         let key = Curve25519.KeyAgreement.PrivateKey()
         guard FileManager.default.createFile(atPath: path, contents: key.rawRepresentation, attributes: [.posixPermissions: 0o600]) else {
             throw CLIError(description: "cannot create \(path)")
         }
-        return Array(key.publicKey.rawRepresentation)
+        return Array(key.rawRepresentation)
     }
 
     func hosts() throws -> [PinnedHost] {
@@ -215,5 +223,160 @@ struct RemoteStore {
         let path = directory + "/hosts.json"
         try encoder.encode(hosts).write(to: URL(fileURLWithPath: path), options: .atomic)
         chmod(path, 0o600)
+    }
+}
+
+extension RemoteCommand {
+    struct Call: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "call",
+            abstract: "Call a paired host over Waku: a managed node's Beacon, keymanager or metrics API, or the manager API (/v1/...).")
+
+        @OptionGroup var options: RemoteOptions
+
+        @Option(name: .long, help: "The managed node (default: the host's first).")
+        var node: String?
+
+        @Option(name: .long, help: "The paired host, by name (default: the only one).")
+        var host: String?
+
+        @Option(name: .long, help: "A JSON request body.")
+        var data: String?
+
+        @Option(name: .long, help: "Seconds to wait for the answer (default 30).")
+        var timeout: Int = 30
+
+        @Argument(help: "GET, POST or DELETE.")
+        var method: String
+
+        @Argument(help: "The path, e.g. /eth/v1/node/syncing, /metrics, /eth/v1/keystores or /v1/status.")
+        var path: String
+
+        func run() async { await reportingErrors(body) }
+
+        private func body() async throws {
+            let store = try RemoteStore(directory: options.configDirectory)
+            let hosts = try store.hosts()
+            let chosen = host.map { name in hosts.filter { $0.name == name } } ?? hosts
+            guard chosen.count == 1, let pinned = chosen.first, let hostKey = Hex.decode(pinned.staticKey) else {
+                throw CLIError(description: hosts.isEmpty
+                    ? "no paired host: pair with `nimbus remote invite` first"
+                    : "\(chosen.count) paired hosts match; choose one with --host NAME (`nimbus remote hosts`)")
+            }
+            let privateKey = try store.privateKey()
+            let node = try await options.startNode()
+            defer { Task { await node.stop() } }
+            let target = path.hasPrefix("/v1/") ? "manager" : (self.node.map { "node/\($0)" } ?? "node")
+            let response = try await RemoteClient(node: node).call(
+                privateKey: privateKey, hostKey: hostKey, method: method.uppercased(), target: target, path: path,
+                body: Array((data ?? "").utf8), timeout: .seconds(timeout))
+            FileHandle.standardOutput.write(Data(response.body))
+            if response.body.last != 0x0A { FileHandle.standardOutput.write(Data("\n".utf8)) }
+            guard (200..<300).contains(response.status) else {
+                throw CLIError(description: "the host answered HTTP \(response.status)")
+            }
+        }
+    }
+}
+
+/// One request over a fresh session: handshake on the pair's inbox, then the request and its chunks on the
+/// session topic. Retries the handshake until answered, since Waku may drop a message.
+struct RemoteClient {
+    let node: WakuNode
+
+    struct Response {
+        var status: Int
+        var contentType: String
+        var body: [UInt8]
+    }
+
+    func call(
+        privateKey: [UInt8], hostKey: [UInt8], method: String, target: String, path: String, body: [UInt8],
+        timeout: Duration
+    ) async throws -> Response {
+        let publicKey = Array(try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey).publicKey.rawRepresentation)
+        var initiator = try SessionInitiator(deviceKey: privateKey, devicePublicKey: publicKey, hostKey: hostKey)
+        let deadline = ContinuousClock.now + timeout
+        let inbox = await node.subscribe(contentTopics: [initiator.inboxTopic])
+        try await RemoteOptions.waitForSubscription(node, topic: initiator.inboxTopic)
+        let (events, feed) = AsyncStream<[UInt8]?>.makeStream()
+        let reader = Task {
+            for await message in inbox { feed.yield(message.payload) }
+        }
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(2))
+                feed.yield(nil)
+            }
+        }
+        defer {
+            reader.cancel()
+            ticker.cancel()
+        }
+        try await node.publish(contentTopic: initiator.inboxTopic, payload: initiator.hello)
+        var session: EstablishedSession?
+        for await event in events {
+            guard ContinuousClock.now < deadline else { break }
+            guard let payload = event else {
+                // No answer yet: the hello again (the host answers a repeat with the same reply).
+                try? await node.publish(contentTopic: initiator.inboxTopic, payload: initiator.hello)
+                continue
+            }
+            if let frame = try? SessionWire.decode(payload), frame.kind == .handshake2, frame.sessionID == initiator.sessionID {
+                session = try initiator.finish(frame)
+                break
+            }
+        }
+        guard var session else { throw CLIError(description: "the host did not answer the session handshake in time") }
+        let data = await node.subscribe(contentTopics: [session.topic])
+        try await RemoteOptions.waitForSubscription(node, topic: session.topic)
+        try await node.publish(contentTopic: session.topic, payload: try session.seal(
+            .request(stream: 1, method: method, target: target, path: path, body: body)))
+        var head: (status: Int, contentType: String, chunks: Int)?
+        var chunks: [Int: [UInt8]] = [:]
+        let (dataEvents, dataFeed) = AsyncStream<[UInt8]?>.makeStream()
+        let dataReader = Task {
+            for await message in data { dataFeed.yield(message.payload) }
+        }
+        let expiry = Task {
+            try? await Task.sleep(until: deadline)
+            dataFeed.yield(nil)
+        }
+        defer {
+            dataReader.cancel()
+            expiry.cancel()
+        }
+        for await event in dataEvents {
+            guard let payload = event else { break }
+            guard let frame = try? SessionWire.decode(payload), let http = try? session.open(frame) else { continue }
+            switch http {
+            case let .responseHead(1, status, contentType, count):
+                head = (Int(status), contentType, Int(count))
+            case let .responseChunk(1, index, bytes):
+                chunks[Int(index)] = bytes
+            default:
+                continue
+            }
+            if let head, chunks.count == head.chunks {
+                return Response(status: head.status, contentType: head.contentType,
+                                body: (0..<head.chunks).flatMap { chunks[$0] ?? [] })
+            }
+        }
+        throw CLIError(description: "the host did not answer in time")
+    }
+}
+
+enum Hex {
+    static func decode(_ text: String) -> [UInt8]? {
+        guard text.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        return bytes
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NimbusHTTPClient
 import Testing
 
 /// Pairing end to end: `nimbus remote invite` (a Waku light client, as the GUI would be) and `nimbus pair` on the
@@ -125,6 +126,79 @@ struct PairingTests {
             let secret = code.split(separator: "-").dropFirst().joined()
             #expect(!daemon.logText.contains(secret), "a pairing secret in the daemon log")
         }
+    }
+
+    @Test func aPairedRemoteCallsTheNodeAndTheManagerOverWakuWithoutEverHoldingTheToken() async throws {
+        try Privilege.requireRoot()
+        let daemon = try Daemon(name: "remote-call")
+        let simulator = try MonitoringTests.Simulator(root: daemon.root)
+        let token = "kmtoken-" + UUID().uuidString
+        let tokenFile = daemon.root.appendingPathComponent("keymanager-token")
+        try token.write(to: tokenFile, atomically: true, encoding: .utf8)
+        let keymanagerPort = MonitoringTests.Simulator.freePort()
+        simulator.extraArguments = ["--keymanager", "--keymanager-port=\(keymanagerPort)", "--keymanager-token-file=\(tokenFile.path)"]
+        try simulator.start()
+        let config = daemon.root.appendingPathComponent("config.toml")
+        try """
+            [[nodes]]
+            name = "sim"
+            rest = "http://127.0.0.1:\(simulator.rest)"
+            metrics = "http://127.0.0.1:\(simulator.metrics)"
+            keymanager = "http://127.0.0.1:\(keymanagerPort)"
+            keymanager_token_file = "\(tokenFile.path)"
+            """.write(to: config, atomically: true, encoding: .utf8)
+        try await daemon.start(["--dev", "--config", config.path, "--data-dir", daemon.dataDir.path,
+                                "--policy-dir", Daemon.policyDir.path, "--waku-listen", "127.0.0.1:0"])
+        let socket = ["--socket", daemon.socket.path]
+        let remoteDir = daemon.root.appendingPathComponent("remote")
+        let invite = try Invite(socket: daemon.socket, configDir: remoteDir)
+        let paired = try await Self.nimbus(["pair", invite.code, "--name", "test host", "--json"] + socket)
+        try #require(paired.status == 0, "\(paired.stderr)")
+        #expect(await invite.finish().status == 0)
+        let device = try JSONDecoder().decode(Device.self, from: Data(paired.stdout.utf8))
+        let remote = ["--dev", "--config-dir", remoteDir.path] + socket
+
+        // The node's answer through Waku is the node's answer.
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let direct = try await client.request(.GET, "/eth/v1/node/version", at: .tcp(host: "127.0.0.1", port: simulator.rest))
+        let version = try await Self.nimbus(["remote", "call", "GET", "/eth/v1/node/version"] + remote)
+        #expect(version.status == 0, "\(version.stderr)\n\(daemon.logText.suffix(2000))")
+        #expect(version.stdout.trimmingCharacters(in: .newlines) == String(decoding: direct.body, as: UTF8.self))
+        let syncing = try await Self.nimbus(["remote", "call", "GET", "/eth/v1/node/syncing"] + remote)
+        #expect(syncing.status == 0, "\(syncing.stderr)")
+        let syncData = try JSONSerialization.jsonObject(with: Data(syncing.stdout.utf8)) as? [String: Any]
+        let fields = (syncData?["data"] as? [String: Any]).map { Set($0.keys) }
+        #expect(fields?.isSuperset(of: ["head_slot", "sync_distance", "is_syncing", "is_optimistic", "el_offline"]) == true)
+
+        // The keymanager answers with the token the host added; the remote never had it.
+        let keystores = try await Self.nimbus(["remote", "call", "--node", "sim", "GET", "/eth/v1/keystores"] + remote)
+        #expect(keystores.status == 0, "\(keystores.stderr)")
+        #expect(keystores.stdout.contains("\"data\""))
+        if let walker = FileManager.default.enumerator(at: remoteDir, includingPropertiesForKeys: nil) {
+            for case let url as URL in walker where !url.hasDirectoryPath {
+                #expect((try Data(contentsOf: url)).range(of: Data(token.utf8)) == nil, "the token in \(url.path)")
+            }
+        }
+        // The manager API too.
+        let status = try await Self.nimbus(["remote", "call", "GET", "/v1/status"] + remote)
+        #expect(status.status == 0 && status.stdout.contains("\"roles\""), "\(status.stderr)")
+
+        // Outside the allow-list: refused by the host, with a reason.
+        let refused = try await Self.nimbus(["remote", "call", "POST", "/eth/v1/beacon/pool/attestations", "--data", "[]"] + remote)
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("allow-list") && refused.stderr.contains("HTTP 403"))
+
+        // Revoked: the host stops answering the device at once.
+        #expect(try await Self.nimbus(["devices", "revoke", "\(device.id)"] + socket).status == 0)
+        try await daemon.waitUntil("the host closes the device's sessions", timeout: 10) {
+            daemon.logText.contains("device sessions closed")
+        }
+        let afterRevoke = try await Self.nimbus(["remote", "call", "--timeout", "5", "GET", "/eth/v1/node/version"] + remote)
+        #expect(afterRevoke.status == 1)
+        #expect(afterRevoke.stderr.contains("did not answer the session handshake"))
+        _ = try await daemon.stop()
+        #expect(!daemon.logText.contains(token))
     }
 
     struct Device: Decodable {

@@ -1,0 +1,243 @@
+import Foundation
+import GRDB
+import Logging
+import NIOHTTP1
+import NimbusConfig
+import NimbusHTTPClient
+import NimbusNetworkCore
+import NimbusSession
+import NimbusStore
+import NimbusWaku
+
+/// Sessions with paired devices over Waku (docs/http_over_waku.md): one inbox topic per paired device, a Noise KK
+/// handshake against the device's pinned key, then HTTP requests sealed on the session's own topic, answered from
+/// the managed nodes (Beacon API paths on an allow-list, the keymanager API with the token added here, metrics) or
+/// the manager API. Revoking a device closes its inbox and its sessions at once.
+actor RemoteSessions {
+    struct Device: Sendable {
+        var id: String
+        var key: [UInt8]
+    }
+
+    struct Entry {
+        var session: EstablishedSession
+        var deviceID: String
+        var reply: [UInt8]
+        var task: Task<Void, Never>?
+    }
+
+    private let node: WakuNode
+    private let database: RoleDatabase
+    private let hostPrivateKey: [UInt8]
+    private let hostPublicKey: [UInt8]
+    private let nodes: [ManagedNode]
+    private let tokens: [String: String]
+    private let client: HTTPClient
+    private let api: ControlAPI
+    private let logger: Logger
+    private var inboxes: [String: (device: Device, task: Task<Void, Never>)] = [:]
+    private var sessions: [[UInt8]: Entry] = [:]
+    /// Sessions kept per device; the oldest goes first (a device that reconnects often leaves stale ones).
+    static let sessionsPerDevice = 8
+
+    init(
+        node: WakuNode, database: RoleDatabase, hostPrivateKey: [UInt8], hostPublicKey: [UInt8], nodes: [ManagedNode],
+        tokens: [String: String], client: HTTPClient, api: ControlAPI, logger: Logger
+    ) {
+        self.node = node
+        self.database = database
+        self.hostPrivateKey = hostPrivateKey
+        self.hostPublicKey = hostPublicKey
+        self.nodes = nodes
+        self.tokens = tokens
+        self.client = client
+        self.api = api
+        self.logger = logger
+    }
+
+    /// Opens the inbox of every paired, unrevoked device.
+    func start() {
+        let rows = (try? database.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, static_key FROM devices WHERE static_key IS NOT NULL AND revoked_at_millis IS NULL")
+        }) ?? []
+        for row in rows {
+            let key: Data = row["static_key"]
+            open(Device(id: row["id"], key: [UInt8](key)))
+        }
+    }
+
+    func deviceChanged(id: String, key: [UInt8], revoked: Bool) {
+        if revoked { close(deviceID: id) } else { open(Device(id: id, key: key)) }
+    }
+
+    func stop() {
+        for (_, inbox) in inboxes { inbox.task.cancel() }
+        for (_, entry) in sessions { entry.task?.cancel() }
+        inboxes.removeAll()
+        sessions.removeAll()
+    }
+
+    private func open(_ device: Device) {
+        let topic = SessionWire.inboxTopic(hostKey: hostPublicKey, deviceKey: device.key)
+        guard inboxes[topic] == nil else { return }
+        let node = self.node
+        let task = Task { [weak self] in
+            for await message in await node.subscribe(contentTopics: [topic]) {
+                await self?.inbox(topic: topic, payload: message.payload)
+            }
+        }
+        inboxes[topic] = (device, task)
+    }
+
+    private func close(deviceID: String) {
+        for (topic, inbox) in inboxes where inbox.device.id == deviceID {
+            inbox.task.cancel()
+            inboxes[topic] = nil
+        }
+        for (id, entry) in sessions where entry.deviceID == deviceID {
+            entry.task?.cancel()
+            sessions[id] = nil
+        }
+        logger.notice("device sessions closed", metadata: ["device": "\(deviceID)"])
+    }
+
+    private func inbox(topic: String, payload: [UInt8]) async {
+        guard let device = inboxes[topic]?.device, let frame = try? SessionWire.decode(payload),
+            frame.kind == .handshake1
+        else { return }
+        if let existing = sessions[frame.sessionID] {
+            // A retry of a hello already answered: the same answer again (the first may have been lost).
+            await publish(topic, existing.reply)
+            return
+        }
+        let reply: [UInt8]
+        let session: EstablishedSession
+        do {
+            (reply, session) = try SessionResponder.respond(hostKey: hostPrivateKey, deviceKey: device.key, to: frame)
+        } catch {
+            logger.warning("session refused: the handshake did not prove the paired key", metadata: ["device": "\(device.id)"])
+            return
+        }
+        let stale = sessions.filter { $0.value.deviceID == device.id }.keys
+        if stale.count >= Self.sessionsPerDevice, let oldest = stale.first {
+            sessions[oldest]?.task?.cancel()
+            sessions[oldest] = nil
+        }
+        let id = frame.sessionID
+        let node = self.node
+        let sessionTopic = session.topic
+        let task = Task { [weak self] in
+            for await message in await node.subscribe(contentTopics: [sessionTopic]) {
+                await self?.data(id, payload: message.payload)
+            }
+        }
+        sessions[id] = Entry(session: session, deviceID: device.id, reply: reply, task: task)
+        logger.info("session opened", metadata: ["device": "\(device.id)"])
+        // Give the subscription a moment to be in place before the device starts sending on the session topic.
+        try? await Task.sleep(for: .milliseconds(20))
+        await publish(topic, reply)
+    }
+
+    private func data(_ id: [UInt8], payload: [UInt8]) async {
+        guard var entry = sessions[id], let frame = try? SessionWire.decode(payload), frame.kind == .data else { return }
+        let request: HTTPFrame
+        do {
+            request = try entry.session.open(frame)
+        } catch {
+            // Our own frames come back on the topic too, and fail to open with the receive key: not worth a line.
+            return
+        }
+        sessions[id] = entry
+        guard case let .request(stream, method, target, path, body) = request else { return }
+        let (status, contentType, responseBody) = await route(method: method, target: target, path: path, body: body)
+        let chunks = stride(from: 0, to: max(responseBody.count, 1), by: HTTPFrame.chunkBytes).map {
+            Array(responseBody[$0..<min($0 + HTTPFrame.chunkBytes, responseBody.count)])
+        }
+        var frames: [HTTPFrame] = [.responseHead(stream: stream, status: UInt16(status), contentType: contentType,
+                                                   chunks: UInt16(chunks.count))]
+        frames += chunks.enumerated().map { .responseChunk(stream: stream, index: UInt16($0.offset), bytes: $0.element) }
+        for frame in frames {
+            guard var current = sessions[id], let payload = try? current.session.seal(frame) else { return }
+            sessions[id] = current
+            await publish(current.session.topic, payload)
+        }
+        logger.info("remote request", metadata: [
+            "device": "\(entry.deviceID)", "method": "\(method)", "target": "\(target)", "path": "\(path.prefix(200))",
+            "status": "\(status)",
+        ])
+    }
+
+    private func publish(_ topic: String, _ payload: [UInt8]) async {
+        do { try await node.publish(contentTopic: topic, payload: payload) } catch {
+            logger.warning("session frame not published: \(error)")
+        }
+    }
+
+    // MARK: routing
+
+    static let beaconPrefixes = [
+        "/eth/v1/node/", "/eth/v1/beacon/genesis", "/eth/v1/beacon/states/", "/eth/v1/beacon/headers",
+        "/eth/v1/beacon/blocks/", "/eth/v2/beacon/blocks/", "/eth/v1/validator/duties/", "/eth/v1/config/",
+    ]
+
+    /// Whether the keymanager API serves `path` (its whole surface: keystores, remote keys, per-validator settings).
+    static func isKeymanagerPath(_ path: String) -> Bool {
+        path.hasPrefix("/eth/v1/keystores") || path.hasPrefix("/eth/v1/remotekeys")
+            || (path.hasPrefix("/eth/v1/validator/")
+                && ["/feerecipient", "/gas_limit", "/graffiti"].contains { path.split(separator: "?")[0].hasSuffix($0) })
+    }
+
+    /// The answer to a request, as (status, content type, body). Refusals are JSON errors the GUI can show.
+    func route(method: String, target: String, path: String, body: [UInt8]) async -> (Int, String, [UInt8]) {
+        guard path.hasPrefix("/"), !path.contains(".."), !path.contains("//"), !path.contains("#") else {
+            return Self.refusal(400, "the path must be absolute, without .. or //")
+        }
+        if target == "manager" {
+            let response = await api.handle(method: method, path: path)
+            return (response.status, response.contentType, response.body)
+        }
+        guard target == "node" || target.hasPrefix("node/") else { return Self.refusal(404, "unknown target \(target.prefix(64))") }
+        let name = target == "node" ? nodes.first?.name : String(target.dropFirst(5))
+        guard let managed = nodes.first(where: { $0.name == name }) else {
+            return Self.refusal(404, "no managed node named \(name ?? "(none configured)")")
+        }
+        let url: String
+        var headers = [("Accept", "application/json")]
+        if path == "/metrics" {
+            guard method == "GET", let metrics = managed.metrics else { return Self.refusal(403, "metrics: GET only, and the node must have metrics configured") }
+            url = metrics
+            headers = [("Accept", "text/plain")]
+        } else if Self.isKeymanagerPath(path) {
+            guard ["GET", "POST", "DELETE"].contains(method), let keymanager = managed.keymanager, let token = tokens[managed.name] else {
+                return Self.refusal(403, "the keymanager API of \(managed.name) is not configured here")
+            }
+            url = keymanager
+            // The token stays here: the device never sees it.
+            headers.append(("Authorization", "Bearer \(token)"))
+        } else {
+            guard method == "GET", Self.beaconPrefixes.contains(where: { path.hasPrefix($0) }) else {
+                return Self.refusal(403, "\(method) \(path.prefix(100)) is not on the Beacon API allow-list")
+            }
+            url = managed.rest
+        }
+        guard let base = HTTPURL(url), let httpMethod = Self.methods[method] else {
+            return Self.refusal(500, "the node's URL is not usable")
+        }
+        if !body.isEmpty { headers.append(("Content-Type", "application/json")) }
+        do {
+            let response = try await client.request(
+                httpMethod, base.basePath + path, at: .tcp(host: base.host, port: base.port), headers: headers,
+                body: body.isEmpty ? nil : body, timeout: .seconds(10), maximumBody: 32 << 20)
+            return (response.status, response.header("Content-Type") ?? "application/octet-stream", response.body)
+        } catch {
+            return Self.refusal(502, "\(managed.name) did not answer: \(error)")
+        }
+    }
+
+    static let methods: [String: HTTPMethod] = ["GET": .GET, "POST": .POST, "DELETE": .DELETE]
+
+    static func refusal(_ status: Int, _ message: String) -> (Int, String, [UInt8]) {
+        let escaped = message.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return (status, "application/json", Array("{\"code\":\(status),\"message\":\"\(escaped)\"}".utf8))
+    }
+}
