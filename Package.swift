@@ -89,6 +89,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "NimbusRemote",
+            dependencies: [
+                "NimbusSession", "NimbusWaku", "NimbusLibp2p", "NimbusPairing",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "NimbusPairing",
             dependencies: ["CNimbusSodium", "NimbusKeys", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
@@ -230,7 +238,7 @@ let package = Package(
             name: "nimbus",
             dependencies: [
                 "NimbusAPI", "NimbusHTTPClient", "NimbusKeysSession", "CNimbusSpawn", "NimbusPairing", "NimbusWaku",
-                "NimbusLibp2p", "NimbusSession", .product(name: "Crypto", package: "swift-crypto"),
+                "NimbusLibp2p", "NimbusSession", "NimbusRemote", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NimbusLibp2p
 import NimbusPairing
+import NimbusRemote
 import NimbusSession
 import NimbusWaku
 
@@ -121,109 +122,26 @@ struct RemoteOptions: ParsableArguments {
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/nimbus-remote"
     }
 
-    /// Starts a light client of the bootstrap nodes and waits until one serves lightpush and filter.
+    /// Starts a light client of the bootstrap nodes (and, with --dev, the dev daemon's node).
     func startNode() async throws -> WakuNode {
         var bootstrap = wakuBootstrap
         if dev {
             let status: WakuStatusReportLite = try await ControlClient(socketPath: connection.resolvedSocket).getJSON("/v1/waku/status")
             bootstrap += status.listen_addresses
         }
-        guard !bootstrap.isEmpty else {
-            throw CLIError(description: "no Waku node to reach: give --waku-bootstrap MULTIADDR, or --dev for the local dev daemon")
-        }
-        var configuration = WakuNodeConfiguration()
-        configuration.bootstrap = bootstrap
-        configuration.usePeerExchange = false
-        var logger = Logger(label: "remote")
         // Quiet unless asked: the person sees the code and the outcome; NIMBUS_REMOTE_LOG=debug shows the Waku side.
-        logger.logLevel = ProcessInfo.processInfo.environment["NIMBUS_REMOTE_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
-        let host = Libp2pHost(identity: .generateSecp256k1(), logger: logger)
-        let node = WakuNode(configuration: configuration, transport: Libp2pTransport(host: host), archive: nil, logger: logger)
-        await node.start()
-        let deadline = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now < deadline {
-            let health = await node.health()
-            if health.peers.contains(where: { peer in
-                peer.protocols.contains { $0.hasPrefix("/vac/waku/filter-subscribe/") }
-                    && peer.protocols.contains { $0.hasPrefix("/vac/waku/lightpush/") }
-            }) {
-                return node
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        await node.stop()
-        throw CLIError(description: "no Waku service node answered (tried \(bootstrap.joined(separator: ", ")))")
+        let level = ProcessInfo.processInfo.environment["NIMBUS_REMOTE_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+        return try await RemoteNode.start(bootstrap: bootstrap, logLevel: level)
     }
 
-    /// Waits until a filter service peer holds the subscription, so that nothing sent to the code is missed.
     func waitForSubscription(_ node: WakuNode, topic: String) async throws {
-        try await Self.waitForSubscription(node, topic: topic)
-    }
-
-    static func waitForSubscription(_ node: WakuNode, topic: String) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if await node.health().subscriptions.contains(where: { $0.contentTopic == topic && !$0.servicePeers.isEmpty }) {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw CLIError(description: "the Waku service node did not take the subscription")
+        try await RemoteNode.waitForSubscription(node, topic: topic)
     }
 }
 
 /// The part of `/v1/waku/status` the remote needs.
 struct WakuStatusReportLite: Decodable {
     var listen_addresses: [String]
-}
-
-/// The remote client's files: `identity.key` (its X25519 static key, 0600) and `hosts.json` (pinned hosts).
-struct RemoteStore {
-    let directory: String
-
-    struct PinnedHost: Codable {
-        var name: String
-        var staticKey: String
-        var pairedAt: String
-    }
-
-    init(directory: String) throws {
-        self.directory = directory
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-    }
-
-    func publicKey() throws -> [UInt8] {
-        Array(try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey()).publicKey.rawRepresentation)
-    }
-
-    /// The client's X25519 private key, created on first use.
-    func privateKey() throws -> [UInt8] {
-        let path = directory + "/identity.key"
-        if let data = FileManager.default.contents(atPath: path) { return [UInt8](data) }
-        let key = Curve25519.KeyAgreement.PrivateKey()
-        guard FileManager.default.createFile(atPath: path, contents: key.rawRepresentation, attributes: [.posixPermissions: 0o600]) else {
-            throw CLIError(description: "cannot create \(path)")
-        }
-        return Array(key.rawRepresentation)
-    }
-
-    func hosts() throws -> [PinnedHost] {
-        guard let data = FileManager.default.contents(atPath: directory + "/hosts.json") else { return [] }
-        return try JSONDecoder().decode([PinnedHost].self, from: data)
-    }
-
-    func pin(_ host: PairingIdentity) throws {
-        var hosts = try hosts()
-        let formatter = ISO8601DateFormatter()
-        hosts.append(PinnedHost(name: host.name, staticKey: host.staticKey.map { String(format: "%02x", $0) }.joined(),
-                                pairedAt: formatter.string(from: Date())))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let path = directory + "/hosts.json"
-        try encoder.encode(hosts).write(to: URL(fileURLWithPath: path), options: .atomic)
-        chmod(path, 0o600)
-    }
 }
 
 extension RemoteCommand {
@@ -258,7 +176,7 @@ extension RemoteCommand {
             let store = try RemoteStore(directory: options.configDirectory)
             let hosts = try store.hosts()
             let chosen = host.map { name in hosts.filter { $0.name == name } } ?? hosts
-            guard chosen.count == 1, let pinned = chosen.first, let hostKey = Hex.decode(pinned.staticKey) else {
+            guard chosen.count == 1, let pinned = chosen.first, let hostKey = RemoteHex.decode(pinned.staticKey) else {
                 throw CLIError(description: hosts.isEmpty
                     ? "no paired host: pair with `nimbus remote invite` first"
                     : "\(chosen.count) paired hosts match; choose one with --host NAME (`nimbus remote hosts`)")
@@ -267,9 +185,12 @@ extension RemoteCommand {
             let node = try await options.startNode()
             defer { Task { await node.stop() } }
             let target = path.hasPrefix("/v1/") ? "manager" : (self.node.map { "node/\($0)" } ?? "node")
-            let response = try await RemoteClient(node: node).call(
-                privateKey: privateKey, hostKey: hostKey, method: method.uppercased(), target: target, path: path,
-                body: Array((data ?? "").utf8), timeout: .seconds(timeout))
+            let session = try await RemoteSession.open(
+                node: node, privateKey: privateKey, hostKey: hostKey, timeout: .seconds(timeout))
+            let response = try await session.request(
+                method: method.uppercased(), target: target, path: path, body: Array((data ?? "").utf8),
+                timeout: .seconds(timeout))
+            await session.close()
             FileHandle.standardOutput.write(Data(response.body))
             if response.body.last != 0x0A { FileHandle.standardOutput.write(Data("\n".utf8)) }
             guard (200..<300).contains(response.status) else {
@@ -279,104 +200,3 @@ extension RemoteCommand {
     }
 }
 
-/// One request over a fresh session: handshake on the pair's inbox, then the request and its chunks on the
-/// session topic. Retries the handshake until answered, since Waku may drop a message.
-struct RemoteClient {
-    let node: WakuNode
-
-    struct Response {
-        var status: Int
-        var contentType: String
-        var body: [UInt8]
-    }
-
-    func call(
-        privateKey: [UInt8], hostKey: [UInt8], method: String, target: String, path: String, body: [UInt8],
-        timeout: Duration
-    ) async throws -> Response {
-        let publicKey = Array(try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey).publicKey.rawRepresentation)
-        var initiator = try SessionInitiator(deviceKey: privateKey, devicePublicKey: publicKey, hostKey: hostKey)
-        let deadline = ContinuousClock.now + timeout
-        let inbox = await node.subscribe(contentTopics: [initiator.inboxTopic])
-        try await RemoteOptions.waitForSubscription(node, topic: initiator.inboxTopic)
-        let (events, feed) = AsyncStream<[UInt8]?>.makeStream()
-        let reader = Task {
-            for await message in inbox { feed.yield(message.payload) }
-        }
-        let ticker = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(2))
-                feed.yield(nil)
-            }
-        }
-        defer {
-            reader.cancel()
-            ticker.cancel()
-        }
-        try await node.publish(contentTopic: initiator.inboxTopic, payload: initiator.hello)
-        var session: EstablishedSession?
-        for await event in events {
-            guard ContinuousClock.now < deadline else { break }
-            guard let payload = event else {
-                // No answer yet: the hello again (the host answers a repeat with the same reply).
-                try? await node.publish(contentTopic: initiator.inboxTopic, payload: initiator.hello)
-                continue
-            }
-            if let frame = try? SessionWire.decode(payload), frame.kind == .handshake2, frame.sessionID == initiator.sessionID {
-                session = try initiator.finish(frame)
-                break
-            }
-        }
-        guard var session else { throw CLIError(description: "the host did not answer the session handshake in time") }
-        let data = await node.subscribe(contentTopics: [session.topic])
-        try await RemoteOptions.waitForSubscription(node, topic: session.topic)
-        try await node.publish(contentTopic: session.topic, payload: try session.seal(
-            .request(stream: 1, method: method, target: target, path: path, body: body)))
-        var head: (status: Int, contentType: String, chunks: Int)?
-        var chunks: [Int: [UInt8]] = [:]
-        let (dataEvents, dataFeed) = AsyncStream<[UInt8]?>.makeStream()
-        let dataReader = Task {
-            for await message in data { dataFeed.yield(message.payload) }
-        }
-        let expiry = Task {
-            try? await Task.sleep(until: deadline)
-            dataFeed.yield(nil)
-        }
-        defer {
-            dataReader.cancel()
-            expiry.cancel()
-        }
-        for await event in dataEvents {
-            guard let payload = event else { break }
-            guard let frame = try? SessionWire.decode(payload), let http = try? session.open(frame) else { continue }
-            switch http {
-            case let .responseHead(1, status, contentType, count):
-                head = (Int(status), contentType, Int(count))
-            case let .responseChunk(1, index, bytes):
-                chunks[Int(index)] = bytes
-            default:
-                continue
-            }
-            if let head, chunks.count == head.chunks {
-                return Response(status: head.status, contentType: head.contentType,
-                                body: (0..<head.chunks).flatMap { chunks[$0] ?? [] })
-            }
-        }
-        throw CLIError(description: "the host did not answer in time")
-    }
-}
-
-enum Hex {
-    static func decode(_ text: String) -> [UInt8]? {
-        guard text.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        return bytes
-    }
-}

@@ -1,0 +1,176 @@
+import Crypto
+import Foundation
+import Logging
+import NimbusLibp2p
+import NimbusSession
+import NimbusWaku
+
+/// A Waku light client for a remote: started against given service nodes, ready once one serves lightpush and
+/// filter.
+public enum RemoteNode {
+    public static func start(bootstrap: [String], logLevel: Logger.Level = .error) async throws -> WakuNode {
+        guard !bootstrap.isEmpty else {
+            throw RemoteError("no Waku node to reach: give --waku-bootstrap MULTIADDR, or --dev for the local dev daemon")
+        }
+        var configuration = WakuNodeConfiguration()
+        configuration.bootstrap = bootstrap
+        configuration.usePeerExchange = false
+        var logger = Logger(label: "remote")
+        logger.logLevel = logLevel
+        let host = Libp2pHost(identity: .generateSecp256k1(), logger: logger)
+        let node = WakuNode(configuration: configuration, transport: Libp2pTransport(host: host), archive: nil, logger: logger)
+        await node.start()
+        let deadline = ContinuousClock.now + .seconds(15)
+        while ContinuousClock.now < deadline {
+            if await node.health().peers.contains(where: { peer in
+                peer.protocols.contains { $0.hasPrefix("/vac/waku/filter-subscribe/") }
+                    && peer.protocols.contains { $0.hasPrefix("/vac/waku/lightpush/") }
+            }) {
+                return node
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        await node.stop()
+        throw RemoteError("no Waku service node answered (tried \(bootstrap.joined(separator: ", ")))")
+    }
+
+    /// Waits until a filter service peer holds the subscription, so that nothing sent to the topic is missed.
+    public static func waitForSubscription(_ node: WakuNode, topic: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if await node.health().subscriptions.contains(where: { $0.contentTopic == topic && !$0.servicePeers.isEmpty }) {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw RemoteError("the Waku service node did not take the subscription")
+    }
+}
+
+/// One session with a paired host, for any number of requests (docs/http_over_waku.md). Opening it runs the
+/// handshake on the pair's inbox, repeating the first message until the host answers.
+public actor RemoteSession {
+    public struct Response: Sendable {
+        public var status: Int
+        public var contentType: String
+        public var body: [UInt8]
+    }
+
+    private let node: WakuNode
+    private var session: EstablishedSession
+    private var nextStream: UInt32 = 1
+    private var pending: [UInt32: Pending] = [:]
+    private var reader: Task<Void, Never>?
+
+    struct Pending {
+        var continuation: CheckedContinuation<Response, any Error>
+        var head: (status: Int, contentType: String, chunks: Int)?
+        var chunks: [Int: [UInt8]] = [:]
+    }
+
+    public static func open(
+        node: WakuNode, privateKey: [UInt8], hostKey: [UInt8], timeout: Duration
+    ) async throws -> RemoteSession {
+        let publicKey = Array(try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey).publicKey.rawRepresentation)
+        var initiator = try SessionInitiator(deviceKey: privateKey, devicePublicKey: publicKey, hostKey: hostKey)
+        let deadline = ContinuousClock.now + timeout
+        let inbox = await node.subscribe(contentTopics: [initiator.inboxTopic])
+        try await RemoteNode.waitForSubscription(node, topic: initiator.inboxTopic)
+        let (events, feed) = AsyncStream<[UInt8]?>.makeStream()
+        let reader = Task {
+            for await message in inbox { feed.yield(message.payload) }
+        }
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(2))
+                feed.yield(nil)
+            }
+        }
+        defer {
+            reader.cancel()
+            ticker.cancel()
+        }
+        try await node.publish(contentTopic: initiator.inboxTopic, payload: initiator.hello)
+        for await event in events {
+            guard ContinuousClock.now < deadline else { break }
+            guard let payload = event else {
+                // No answer yet: the hello again (the host answers a repeat with the same reply).
+                try? await node.publish(contentTopic: initiator.inboxTopic, payload: initiator.hello)
+                continue
+            }
+            if let frame = try? SessionWire.decode(payload), frame.kind == .handshake2, frame.sessionID == initiator.sessionID {
+                let session = RemoteSession(node: node, session: try initiator.finish(frame))
+                try await session.listen()
+                return session
+            }
+        }
+        throw RemoteError("the host did not answer the session handshake in time")
+    }
+
+    private init(node: WakuNode, session: EstablishedSession) {
+        self.node = node
+        self.session = session
+    }
+
+    private func listen() async throws {
+        let topic = session.topic
+        let stream = await node.subscribe(contentTopics: [topic])
+        try await RemoteNode.waitForSubscription(node, topic: topic)
+        reader = Task { [weak self] in
+            for await message in stream { await self?.receive(message.payload) }
+        }
+    }
+
+    /// Sends a request and waits for its whole answer.
+    public func request(method: String, target: String, path: String, body: [UInt8] = [], timeout: Duration) async throws -> Response {
+        let stream = nextStream
+        nextStream += 1
+        let payload = try session.seal(.request(stream: stream, method: method, target: target, path: path, body: body))
+        let expiry = Task { [weak self] in
+            try? await Task.sleep(for: timeout)
+            await self?.fail(stream, RemoteError("the host did not answer in time"))
+        }
+        defer { expiry.cancel() }
+        return try await withCheckedThrowingContinuation { continuation in
+            pending[stream] = Pending(continuation: continuation)
+            let node = self.node
+            let topic = session.topic
+            Task { [weak self] in
+                do { try await node.publish(contentTopic: topic, payload: payload) } catch {
+                    await self?.fail(stream, error)
+                }
+            }
+        }
+    }
+
+    public func close() {
+        reader?.cancel()
+        for (stream, _) in pending { fail(stream, RemoteError("the session closed")) }
+    }
+
+    private func fail(_ stream: UInt32, _ error: any Error) {
+        pending.removeValue(forKey: stream)?.continuation.resume(throwing: error)
+    }
+
+    private func receive(_ payload: [UInt8]) {
+        // Our own requests come back on the topic too; they do not open with the receive key.
+        guard let frame = try? SessionWire.decode(payload), let http = try? session.open(frame) else { return }
+        switch http {
+        case let .responseHead(stream, status, contentType, chunks):
+            pending[stream]?.head = (Int(status), contentType, Int(chunks))
+            complete(stream)
+        case let .responseChunk(stream, index, bytes):
+            pending[stream]?.chunks[Int(index)] = bytes
+            complete(stream)
+        case .request, .cancel:
+            return
+        }
+    }
+
+    private func complete(_ stream: UInt32) {
+        guard let entry = pending[stream], let head = entry.head, entry.chunks.count == head.chunks else { return }
+        pending[stream] = nil
+        entry.continuation.resume(returning: Response(
+            status: head.status, contentType: head.contentType, body: (0..<head.chunks).flatMap { entry.chunks[$0] ?? [] }))
+    }
+}
