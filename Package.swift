@@ -130,6 +130,11 @@ let package = Package(
             path: "Benchmarks/WakuBench", exclude: ["relay_bench.py"]
         ),
 
+        .executableTarget(
+            name: "RemoteBench", dependencies: ["NimbusRemote", "NimbusHTTPClient"], path: "Benchmarks/RemoteBench",
+            exclude: ["remote.sh"]
+        ),
+
         // MARK: Pure modules (no syscalls, no clock, no sockets)
         .target(name: "NimbusIPC", swiftSettings: strict),
         .target(name: "NimbusSupervisorCore", dependencies: ["NimbusIPC"], swiftSettings: strict),

@@ -1,0 +1,83 @@
+// RemoteBench: the latency of a small REST call through a paired session over Waku (loopback service node), next to
+// the same call made directly over HTTP, in the same run. Run by Benchmarks/RemoteBench/remote.sh, which sets up
+// the simulated node, the daemon and the pairing.
+//
+//     RemoteBench --bootstrap MULTIADDR --config-dir DIR --direct http://127.0.0.1:PORT [--count N] [--path P]
+import Foundation
+import NimbusHTTPClient
+import NimbusRemote
+
+struct Options {
+    var bootstrap = ""
+    var configDir = ""
+    var direct = ""
+    var count = 200
+    var path = "/eth/v1/node/version"
+
+    init(_ arguments: [String]) {
+        var rest = arguments[...]
+        while let flag = rest.popFirst() {
+            let value = rest.popFirst() ?? ""
+            switch flag {
+            case "--bootstrap": bootstrap = value
+            case "--config-dir": configDir = value
+            case "--direct": direct = value
+            case "--count": count = Int(value) ?? count
+            case "--path": path = value
+            default: fatalError("unknown argument \(flag)")
+            }
+        }
+    }
+}
+
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+}
+
+func milliseconds(_ duration: Duration) -> Double {
+    let (seconds, attoseconds) = duration.components
+    return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+}
+
+let options = Options(Array(CommandLine.arguments.dropFirst()))
+let store = try RemoteStore(directory: options.configDir)
+guard let host = try store.hosts().first, let hostKey = RemoteHex.decode(host.staticKey) else {
+    fatalError("no paired host in \(options.configDir)")
+}
+let node = try await RemoteNode.start(bootstrap: [options.bootstrap])
+let clock = ContinuousClock()
+let opened = clock.now
+let session = try await RemoteSession.open(node: node, privateKey: try store.privateKey(), hostKey: hostKey, timeout: .seconds(30))
+let openTime = milliseconds(clock.now - opened)
+
+var overWaku: [Double] = []
+var size = 0
+for _ in 0..<options.count {
+    let start = clock.now
+    let response = try await session.request(method: "GET", target: "node", path: options.path, timeout: .seconds(30))
+    overWaku.append(milliseconds(clock.now - start))
+    precondition(response.status == 200, "HTTP \(response.status)")
+    size = response.body.count
+}
+
+let client = HTTPClient()
+let url = URL(string: options.direct)!
+var direct: [Double] = []
+for _ in 0..<options.count {
+    let start = clock.now
+    let response = try await client.request(.GET, options.path, at: .tcp(host: url.host!, port: url.port!))
+    direct.append(milliseconds(clock.now - start))
+    precondition(response.status == 200, "HTTP \(response.status)")
+}
+client.shutdown()
+await session.close()
+await node.stop()
+
+func line(_ name: String, _ values: [Double]) -> String {
+    String(format: "%@: p50 %.2f ms, p99 %.2f ms", name, percentile(values, 0.5), percentile(values, 0.99))
+}
+print("GET \(options.path) (\(size) bytes), \(options.count) calls each, one session (opened in \(String(format: "%.1f", openTime)) ms)")
+print(line("through Waku (session, loopback service node)", overWaku))
+print(line("direct HTTP", direct))
+print(String(format: "ratio (p50): %.1fx", percentile(overWaku, 0.5) / percentile(direct, 0.5)))
