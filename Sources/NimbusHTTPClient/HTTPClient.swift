@@ -56,7 +56,7 @@ public final class HTTPClient: Sendable {
         }
     }
 
-    private let group: MultiThreadedEventLoopGroup
+    let group: MultiThreadedEventLoopGroup
 
     /// Uses its own event-loop thread; call `shutdown()` when done.
     public init() {

@@ -61,6 +61,14 @@ public actor RemoteSession {
     private var nextStream: UInt32 = 1
     private var pending: [UInt32: Pending] = [:]
     private var reader: Task<Void, Never>?
+    private var streams: [UInt32: AsyncStream<StreamEvent>.Continuation] = [:]
+
+    /// A part of a streamed answer (server-sent events).
+    public enum StreamEvent: Sendable, Equatable {
+        case head(status: Int, contentType: String)
+        case chunk([UInt8])
+        case end
+    }
 
     struct Pending {
         var continuation: CheckedContinuation<Response, any Error>
@@ -143,8 +151,34 @@ public actor RemoteSession {
         }
     }
 
+    /// Opens a streamed GET (e.g. `/eth/v1/events?topics=head`): the parts arrive on the returned stream until the
+    /// host ends it; dropping the stream sends `cancel`.
+    public func stream(target: String, path: String) throws -> AsyncStream<StreamEvent> {
+        let stream = nextStream
+        nextStream += 1
+        let payload = try session.seal(.request(stream: stream, method: "GET", target: target, path: path, body: []))
+        let (events, continuation) = AsyncStream<StreamEvent>.makeStream()
+        streams[stream] = continuation
+        continuation.onTermination = { [weak self] termination in
+            guard case .cancelled = termination else { return }
+            Task { await self?.cancel(stream) }
+        }
+        let node = self.node
+        let topic = session.topic
+        Task { try? await node.publish(contentTopic: topic, payload: payload) }
+        return events
+    }
+
+    private func cancel(_ stream: UInt32) async {
+        streams[stream] = nil
+        guard let payload = try? session.seal(.cancel(stream: stream)) else { return }
+        try? await node.publish(contentTopic: session.topic, payload: payload)
+    }
+
     public func close() {
         reader?.cancel()
+        for (_, continuation) in streams { continuation.finish() }
+        streams.removeAll()
         for (stream, _) in pending { fail(stream, RemoteError("the session closed")) }
     }
 
@@ -155,6 +189,24 @@ public actor RemoteSession {
     private func receive(_ payload: [UInt8]) {
         // Our own requests come back on the topic too; they do not open with the receive key.
         guard let frame = try? SessionWire.decode(payload), let http = try? session.open(frame) else { return }
+        if let continuation = streams[http.stream] {
+            switch http {
+            case let .responseHead(_, status, contentType, chunks):
+                continuation.yield(.head(status: Int(status), contentType: contentType))
+                // A refusal arrives as an ordinary one-chunk answer: the stream ends after it.
+                if chunks != HTTPFrame.streaming { streamChunksLeft[http.stream] = Int(chunks) }
+            case let .responseChunk(stream, _, bytes):
+                continuation.yield(.chunk(bytes))
+                if let left = streamChunksLeft[stream] {
+                    if left <= 1 { finishStream(stream) } else { streamChunksLeft[stream] = left - 1 }
+                }
+            case let .responseEnd(stream):
+                finishStream(stream)
+            case .request, .cancel:
+                break
+            }
+            return
+        }
         switch http {
         case let .responseHead(stream, status, contentType, chunks):
             pending[stream]?.head = (Int(status), contentType, Int(chunks))
@@ -162,8 +214,19 @@ public actor RemoteSession {
         case let .responseChunk(stream, index, bytes):
             pending[stream]?.chunks[Int(index)] = bytes
             complete(stream)
-        case .request, .cancel:
+        case .request, .cancel, .responseEnd:
             return
+        }
+    }
+
+    private var streamChunksLeft: [UInt32: Int] = [:]
+
+    private func finishStream(_ stream: UInt32) {
+        streamChunksLeft[stream] = nil
+        if let continuation = streams.removeValue(forKey: stream) {
+            // `.end` first, then the finish: the consumer sees the end before the stream closes.
+            continuation.yield(.end)
+            continuation.finish()
         }
     }
 

@@ -7,6 +7,20 @@ public enum HTTPFrame: Sendable, Equatable {
     case responseHead(stream: UInt32, status: UInt16, contentType: String, chunks: UInt16)
     case responseChunk(stream: UInt32, index: UInt16, bytes: [UInt8])
     case cancel(stream: UInt32)
+    /// The end of a streamed response (one whose head announced `streaming` chunks).
+    case responseEnd(stream: UInt32)
+
+    /// The chunk count of a streamed response (server-sent events): chunks come until `responseEnd` or `cancel`.
+    public static let streaming: UInt16 = 0xFFFF
+
+    /// The stream a frame belongs to.
+    public var stream: UInt32 {
+        switch self {
+        case let .request(stream, _, _, _, _), let .responseHead(stream, _, _, _), let .responseChunk(stream, _, _),
+            let .cancel(stream), let .responseEnd(stream):
+            stream
+        }
+    }
 
     /// The most bytes of body per chunk: leaves room for the frame, the seal and the Waku envelope under 150 KiB.
     public static let chunkBytes = 96 * 1024
@@ -28,6 +42,8 @@ public enum HTTPFrame: Sendable, Equatable {
             out = [3] + Self.u32(stream) + [UInt8(index >> 8), UInt8(index & 0xFF)] + Self.bytes(bytes)
         case let .cancel(stream):
             out = [4] + Self.u32(stream)
+        case let .responseEnd(stream):
+            out = [5] + Self.u32(stream)
         }
         return out
     }
@@ -56,6 +72,8 @@ public enum HTTPFrame: Sendable, Equatable {
             frame = .responseChunk(stream: stream, index: index, bytes: body)
         case 4:
             frame = .cancel(stream: try reader.u32())
+        case 5:
+            frame = .responseEnd(stream: try reader.u32())
         default:
             throw .unknownKind(kind)
         }

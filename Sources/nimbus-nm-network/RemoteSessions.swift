@@ -24,6 +24,8 @@ actor RemoteSessions {
         var deviceID: String
         var reply: [UInt8]
         var task: Task<Void, Never>?
+        /// Streamed responses in flight (event streams), by stream id.
+        var streams: [UInt32: Task<Void, Never>] = [:]
     }
 
     private let node: WakuNode
@@ -72,7 +74,10 @@ actor RemoteSessions {
 
     func stop() {
         for (_, inbox) in inboxes { inbox.task.cancel() }
-        for (_, entry) in sessions { entry.task?.cancel() }
+        for (_, entry) in sessions {
+            entry.task?.cancel()
+            entry.streams.values.forEach { $0.cancel() }
+        }
         inboxes.removeAll()
         sessions.removeAll()
     }
@@ -96,6 +101,7 @@ actor RemoteSessions {
         }
         for (id, entry) in sessions where entry.deviceID == deviceID {
             entry.task?.cancel()
+            entry.streams.values.forEach { $0.cancel() }
             sessions[id] = nil
         }
         logger.notice("device sessions closed", metadata: ["device": "\(deviceID)"])
@@ -148,7 +154,15 @@ actor RemoteSessions {
             return
         }
         sessions[id] = entry
+        if case let .cancel(stream) = request {
+            sessions[id]?.streams.removeValue(forKey: stream)?.cancel()
+            return
+        }
         guard case let .request(stream, method, target, path, body) = request else { return }
+        if method == "GET", path.hasPrefix("/eth/v1/events"), target == "node" || target.hasPrefix("node/") {
+            startEventStream(id, stream: stream, target: target, path: path, deviceID: entry.deviceID)
+            return
+        }
         let (status, contentType, responseBody) = await route(method: method, target: target, path: path, body: body)
         let chunks = stride(from: 0, to: max(responseBody.count, 1), by: HTTPFrame.chunkBytes).map {
             Array(responseBody[$0..<min($0 + HTTPFrame.chunkBytes, responseBody.count)])
@@ -165,6 +179,64 @@ actor RemoteSessions {
             "device": "\(entry.deviceID)", "method": "\(method)", "target": "\(target)", "path": "\(path.prefix(200))",
             "status": "\(status)",
         ])
+    }
+
+    /// Forwards a node's server-sent events as they arrive: a head announcing a stream, one chunk per part, then the
+    /// end. The device's `cancel`, a revocation or shutdown stops it.
+    private func startEventStream(_ id: [UInt8], stream: UInt32, target: String, path: String, deviceID: String) {
+        let name = target == "node" ? nodes.first?.name : String(target.dropFirst(5))
+        guard let managed = nodes.first(where: { $0.name == name }), let base = HTTPURL(managed.rest) else {
+            Task { await self.sendStatic(id, stream: stream, Self.refusal(404, "no managed node named \(name ?? "(none configured)")")) }
+            return
+        }
+        let client = self.client
+        let task = Task { [weak self] in
+            guard let self else { return }
+            let events: AsyncStream<HTTPClient.StreamEvent>
+            do {
+                events = try await client.stream(base.basePath + path, at: .tcp(host: base.host, port: base.port),
+                                                 headers: [("Accept", "text/event-stream")])
+            } catch {
+                await self.sendStatic(id, stream: stream, Self.refusal(502, "\(managed.name) did not answer: \(error)"))
+                return
+            }
+            var index: UInt16 = 0
+            for await event in events {
+                if Task.isCancelled { break }
+                switch event {
+                case let .head(status, contentType):
+                    await self.send(id, .responseHead(stream: stream, status: UInt16(clamping: status),
+                                                      contentType: contentType ?? "text/event-stream", chunks: HTTPFrame.streaming))
+                case let .body(bytes):
+                    for start in stride(from: 0, to: bytes.count, by: HTTPFrame.chunkBytes) {
+                        await self.send(id, .responseChunk(stream: stream, index: index,
+                                                           bytes: Array(bytes[start..<min(start + HTTPFrame.chunkBytes, bytes.count)])))
+                        index &+= 1
+                    }
+                case .end:
+                    break
+                }
+            }
+            await self.send(id, .responseEnd(stream: stream))
+            await self.streamEnded(id, stream: stream)
+        }
+        sessions[id]?.streams[stream] = task
+        logger.info("remote event stream", metadata: ["device": "\(deviceID)", "target": "\(target)", "path": "\(path.prefix(200))"])
+    }
+
+    private func streamEnded(_ id: [UInt8], stream: UInt32) {
+        sessions[id]?.streams[stream] = nil
+    }
+
+    private func send(_ id: [UInt8], _ frame: HTTPFrame) async {
+        guard var current = sessions[id], let payload = try? current.session.seal(frame) else { return }
+        sessions[id] = current
+        await publish(current.session.topic, payload)
+    }
+
+    private func sendStatic(_ id: [UInt8], stream: UInt32, _ answer: (Int, String, [UInt8])) async {
+        await send(id, .responseHead(stream: stream, status: UInt16(answer.0), contentType: answer.1, chunks: 1))
+        await send(id, .responseChunk(stream: stream, index: 0, bytes: answer.2))
     }
 
     private func publish(_ topic: String, _ payload: [UInt8]) async {

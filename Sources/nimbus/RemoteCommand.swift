@@ -13,7 +13,7 @@ import NimbusWaku
 struct RemoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remote", abstract: "A remote client of node managers, over Waku (the GUI's stand-in).",
-        subcommands: [Invite.self, Hosts.self, Call.self])
+        subcommands: [Invite.self, Hosts.self, Call.self, Events.self])
 
     struct Invite: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -200,3 +200,61 @@ extension RemoteCommand {
     }
 }
 
+
+extension RemoteCommand {
+    struct Events: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "events",
+            abstract: "Follow a managed node's event stream (Beacon API server-sent events) through a paired host.")
+
+        @OptionGroup var options: RemoteOptions
+
+        @Option(name: .long, help: "The managed node (default: the host's first).")
+        var node: String?
+
+        @Option(name: .long, help: "The paired host, by name (default: the only one).")
+        var host: String?
+
+        @Option(name: .long, help: "Event topics, comma-separated (default head,finalized_checkpoint).")
+        var topics = "head,finalized_checkpoint"
+
+        @Option(name: .long, help: "Stop after this many events (default: follow until interrupted).")
+        var count: Int?
+
+        func run() async { await reportingErrors(body) }
+
+        private func body() async throws {
+            let store = try RemoteStore(directory: options.configDirectory)
+            let hosts = try store.hosts()
+            let chosen = host.map { name in hosts.filter { $0.name == name } } ?? hosts
+            guard chosen.count == 1, let pinned = chosen.first, let hostKey = RemoteHex.decode(pinned.staticKey) else {
+                throw CLIError(description: hosts.isEmpty
+                    ? "no paired host: pair with `nimbus remote invite` first"
+                    : "\(chosen.count) paired hosts match; choose one with --host NAME (`nimbus remote hosts`)")
+            }
+            let node = try await options.startNode()
+            let session = try await RemoteSession.open(
+                node: node, privateKey: try store.privateKey(), hostKey: hostKey, timeout: .seconds(30))
+            let target = self.node.map { "node/\($0)" } ?? "node"
+            var seen = 0
+            var refused: Int?
+            for await event in try await session.stream(target: target, path: "/eth/v1/events?topics=\(topics)") {
+                switch event {
+                case let .head(status, _):
+                    if status != 200 { refused = status }
+                case let .chunk(bytes):
+                    FileHandle.standardOutput.write(Data(bytes))
+                    seen += String(decoding: bytes, as: UTF8.self).components(separatedBy: "\n")
+                        .filter { $0.hasPrefix("event:") }.count
+                case .end:
+                    break
+                }
+                if let count, seen >= count { break }
+            }
+            await session.close()
+            await node.stop()
+            if let refused { throw CLIError(description: "the host answered HTTP \(refused)") }
+            if let count, seen < count { throw CLIError(description: "the event stream ended after \(seen) events") }
+        }
+    }
+}

@@ -184,6 +184,11 @@ struct PairingTests {
         let status = try await Self.nimbus(["remote", "call", "GET", "/v1/status"] + remote)
         #expect(status.status == 0 && status.stdout.contains("\"roles\""), "\(status.stderr)")
 
+        // The node's event stream flows through the session as it happens (1-second slots: a head event each).
+        let events = try await Self.nimbus(["remote", "events", "--topics", "head", "--count", "2"] + remote)
+        #expect(events.status == 0, "\(events.stderr)")
+        #expect(events.stdout.components(separatedBy: "event: head").count - 1 >= 2, "\(events.stdout)")
+
         // Outside the allow-list: refused by the host, with a reason.
         let refused = try await Self.nimbus(["remote", "call", "POST", "/eth/v1/beacon/pool/attestations", "--data", "[]"] + remote)
         #expect(refused.status == 1)
