@@ -11,9 +11,12 @@ public struct ControlAPI: Sendable {
         public var keyStoreStatus: @Sendable () async throws -> KeyStoreStatus
         public var installState: @Sendable () async throws -> InstallState
         public var nodes: @Sendable () async -> NodesReport
-        public var alerts: @Sendable () async throws -> AlertsReport
-        /// Acknowledges an alert for the local device; nil when there is no such alert.
-        public var acknowledge: @Sendable (Int64) async throws -> StoredAlert?
+        /// The alerts, and the notifications pending for the asking device (`local` for the CLI).
+        public var alerts: @Sendable (_ device: String) async throws -> AlertsReport
+        /// Acknowledges an alert for the asking device; nil when there is no such alert.
+        public var acknowledge: @Sendable (_ id: Int64, _ device: String) async throws -> StoredAlert?
+        /// The paired devices, as the network role knows them.
+        public var devices: @Sendable () async throws -> [DeviceSummary]
         public var metrics: @Sendable () async -> String
         public var wakuStatus: @Sendable () async -> WakuStatusReport?
 
@@ -22,8 +25,9 @@ public struct ControlAPI: Sendable {
             keyStoreStatus: @escaping @Sendable () async throws -> KeyStoreStatus,
             installState: @escaping @Sendable () async throws -> InstallState,
             nodes: @escaping @Sendable () async -> NodesReport = { NodesReport(nodes: []) },
-            alerts: @escaping @Sendable () async throws -> AlertsReport = { AlertsReport(alerts: [], pending: []) },
-            acknowledge: @escaping @Sendable (Int64) async throws -> StoredAlert? = { _ in nil },
+            alerts: @escaping @Sendable (String) async throws -> AlertsReport = { _ in AlertsReport(alerts: [], pending: []) },
+            acknowledge: @escaping @Sendable (Int64, String) async throws -> StoredAlert? = { _, _ in nil },
+            devices: @escaping @Sendable () async throws -> [DeviceSummary] = { [] },
             metrics: @escaping @Sendable () async -> String = { "" },
             wakuStatus: @escaping @Sendable () async -> WakuStatusReport? = { nil }
         ) {
@@ -33,6 +37,7 @@ public struct ControlAPI: Sendable {
             self.nodes = nodes
             self.alerts = alerts
             self.acknowledge = acknowledge
+            self.devices = devices
             self.metrics = metrics
             self.wakuStatus = wakuStatus
         }
@@ -60,7 +65,9 @@ public struct ControlAPI: Sendable {
     }
 
     /// Routes one request. `path` is the request target; a query string is ignored for now.
-    public func handle(method: String, path target: String) async -> Response {
+    /// `device` is who asks: `local` on the control socket, `device-<id>` through a session; it decides whose
+    /// outbox `/v1/alerts` shows and acknowledges.
+    public func handle(method: String, path target: String, device: String = "local") async -> Response {
         let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? target
         switch path {
         case "/v1/status":
@@ -75,9 +82,16 @@ public struct ControlAPI: Sendable {
         case "/v1/alerts":
             guard method == "GET" else { return methodNotAllowed(method, path) }
             do {
-                return Response(status: 200, body: Self.encode(try await backends.alerts()))
+                return Response(status: 200, body: Self.encode(try await backends.alerts(device)))
             } catch {
                 return self.error(500, "cannot read the alerts: \(error)")
+            }
+        case "/v1/devices":
+            guard method == "GET" else { return methodNotAllowed(method, path) }
+            do {
+                return Response(status: 200, body: Self.encode(try await backends.devices()))
+            } catch {
+                return self.error(500, "cannot read the devices: \(error)")
             }
         case "/v1/waku/status":
             guard method == "GET" else { return methodNotAllowed(method, path) }
@@ -93,7 +107,7 @@ public struct ControlAPI: Sendable {
                 let idText = path.dropFirst("/v1/alerts/".count).dropLast("/ack".count)
                 guard let id = Int64(idText), id > 0 else { return error(400, "alert id must be a positive integer") }
                 do {
-                    guard let alert = try await backends.acknowledge(id) else { return error(404, "no alert \(id)") }
+                    guard let alert = try await backends.acknowledge(id, device) else { return error(404, "no alert \(id)") }
                     return Response(status: 200, body: Self.encode(alert))
                 } catch {
                     return self.error(500, "cannot acknowledge alert \(id): \(error)")

@@ -163,7 +163,8 @@ actor RemoteSessions {
             startEventStream(id, stream: stream, target: target, path: path, deviceID: entry.deviceID)
             return
         }
-        let (status, contentType, responseBody) = await route(method: method, target: target, path: path, body: body)
+        let (status, contentType, responseBody) = await route(
+            method: method, target: target, path: path, body: body, device: entry.deviceID)
         let chunks = stride(from: 0, to: max(responseBody.count, 1), by: HTTPFrame.chunkBytes).map {
             Array(responseBody[$0..<min($0 + HTTPFrame.chunkBytes, responseBody.count)])
         }
@@ -260,12 +261,13 @@ actor RemoteSessions {
     }
 
     /// The answer to a request, as (status, content type, body). Refusals are JSON errors the GUI can show.
-    func route(method: String, target: String, path: String, body: [UInt8]) async -> (Int, String, [UInt8]) {
+    func route(method: String, target: String, path: String, body: [UInt8], device: String) async -> (Int, String, [UInt8]) {
         guard path.hasPrefix("/"), !path.contains(".."), !path.contains("//"), !path.contains("#") else {
             return Self.refusal(400, "the path must be absolute, without .. or //")
         }
         if target == "manager" {
-            let response = await api.handle(method: method, path: path)
+            // The device's own outbox: what it missed while offline waits there until it acknowledges.
+            let response = await api.handle(method: method, path: path, device: device)
             return (response.status, response.contentType, response.body)
         }
         guard target == "node" || target.hasPrefix("node/") else { return Self.refusal(404, "unknown target \(target.prefix(64))") }

@@ -96,14 +96,29 @@ let api = ControlAPI(
             return state
         },
         nodes: { NodesReport(nodes: await monitor.nodes()) },
-        alerts: {
+        alerts: { device in
             let now = UInt64(Date().timeIntervalSince1970 * 1000)
             return AlertsReport(
                 alerts: try alertStore.list(nowMillis: now),
-                pending: try alertStore.pending(device: "local").map { PendingNotification(event: $0.event, alertID: $0.alert.id) })
+                pending: try alertStore.pending(device: device).map { PendingNotification(event: $0.event, alertID: $0.alert.id) })
         },
-        acknowledge: { id in
-            try alertStore.acknowledge(id, device: "local", nowMillis: UInt64(Date().timeIntervalSince1970 * 1000))
+        acknowledge: { id, device in
+            try alertStore.acknowledge(id, device: device, nowMillis: UInt64(Date().timeIntervalSince1970 * 1000))
+        },
+        devices: {
+            try database.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT devices.id, devices.name, devices.added_at_millis, devices.revoked_at_millis,
+                        (SELECT count(*) FROM outbox WHERE outbox.device_id = devices.id
+                            AND outbox.acknowledged_at_millis IS NULL) AS pending
+                    FROM devices WHERE devices.static_key IS NOT NULL ORDER BY devices.added_at_millis
+                    """).map { row in
+                    DeviceSummary(
+                        id: row["id"], name: row["name"], pairedAt: RFC3339.format(millis: UInt64(max(0, row["added_at_millis"] as Int64))),
+                        revokedAt: (row["revoked_at_millis"] as Int64?).map { RFC3339.format(millis: UInt64(max(0, $0))) },
+                        pendingNotifications: row["pending"])
+                }
+            }
         },
         metrics: { await monitor.metricsText() },
         wakuStatus: { await waku.status() }))

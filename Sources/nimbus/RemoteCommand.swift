@@ -2,6 +2,7 @@ import ArgumentParser
 import Crypto
 import Foundation
 import Logging
+import NimbusAPI
 import NimbusLibp2p
 import NimbusPairing
 import NimbusRemote
@@ -13,7 +14,7 @@ import NimbusWaku
 struct RemoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remote", abstract: "A remote client of node managers, over Waku (the GUI's stand-in).",
-        subcommands: [Invite.self, Hosts.self, Call.self, Events.self])
+        subcommands: [Invite.self, Hosts.self, Call.self, Events.self, Alerts.self, Devices.self])
 
     struct Invite: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -255,6 +256,103 @@ extension RemoteCommand {
             await node.stop()
             if let refused { throw CLIError(description: "the host answered HTTP \(refused)") }
             if let count, seen < count { throw CLIError(description: "the event stream ended after \(seen) events") }
+        }
+    }
+}
+
+extension RemoteOptions {
+    /// Runs one manager-API request through a fresh session with the chosen paired host.
+    func managerCall(host name: String?, method: String, path: String) async throws -> RemoteSession.Response {
+        let store = try RemoteStore(directory: configDirectory)
+        let hosts = try store.hosts()
+        let chosen = name.map { name in hosts.filter { $0.name == name } } ?? hosts
+        guard chosen.count == 1, let pinned = chosen.first, let hostKey = RemoteHex.decode(pinned.staticKey) else {
+            throw CLIError(description: hosts.isEmpty
+                ? "no paired host: pair with `nimbus remote invite` first"
+                : "\(chosen.count) paired hosts match; choose one with --host NAME (`nimbus remote hosts`)")
+        }
+        let node = try await startNode()
+        defer { Task { await node.stop() } }
+        let session = try await RemoteSession.open(node: node, privateKey: try store.privateKey(), hostKey: hostKey, timeout: .seconds(30))
+        let response = try await session.request(method: method, target: "manager", path: path, timeout: .seconds(30))
+        await session.close()
+        guard (200..<300).contains(response.status) else {
+            throw CLIError(description: "the host answered HTTP \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))")
+        }
+        return response
+    }
+}
+
+extension RemoteCommand {
+    struct Alerts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "alerts", abstract: "A paired host's alerts, with what this client has not acknowledged yet.",
+            subcommands: [List.self, Acknowledge.self], defaultSubcommand: List.self)
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "Show alerts (the default).")
+
+            @OptionGroup var options: RemoteOptions
+            @Option(name: .long, help: "The paired host, by name (default: the only one).")
+            var host: String?
+            @Flag(name: .long, help: "Print the stable JSON form.")
+            var json = false
+
+            func run() async { await reportingErrors(body) }
+
+            private func body() async throws {
+                let response = try await options.managerCall(host: host, method: "GET", path: "/v1/alerts")
+                if json {
+                    FileHandle.standardOutput.write(Data(response.body + [0x0A]))
+                    return
+                }
+                let report = try JSONDecoder().decode(AlertsReport.self, from: Data(response.body))
+                print(AlertsText.render(report), terminator: "")
+            }
+        }
+
+        struct Acknowledge: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "ack", abstract: "Acknowledge an alert for this client: its notifications leave this client's outbox.")
+
+            @OptionGroup var options: RemoteOptions
+            @Option(name: .long, help: "The paired host, by name (default: the only one).")
+            var host: String?
+            @Argument(help: "The alert's id.")
+            var id: Int64
+
+            func run() async { await reportingErrors(body) }
+
+            private func body() async throws {
+                let response = try await options.managerCall(host: host, method: "POST", path: "/v1/alerts/\(id)/ack")
+                let alert = try JSONDecoder().decode(StoredAlert.self, from: Data(response.body))
+                print("acknowledged alert \(alert.id): \(alert.title) (\(alert.subject))")
+            }
+        }
+    }
+
+    struct Devices: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "devices", abstract: "The devices paired with a host, as the host lists them.")
+
+        @OptionGroup var options: RemoteOptions
+        @Option(name: .long, help: "The paired host, by name (default: the only one).")
+        var host: String?
+        @Flag(name: .long, help: "Print the stable JSON form.")
+        var json = false
+
+        func run() async { await reportingErrors(body) }
+
+        private func body() async throws {
+            let response = try await options.managerCall(host: host, method: "GET", path: "/v1/devices")
+            if json {
+                FileHandle.standardOutput.write(Data(response.body + [0x0A]))
+                return
+            }
+            for device in try JSONDecoder().decode([DeviceSummary].self, from: Data(response.body)) {
+                let state = device.revokedAt.map { "revoked \($0)" } ?? "active"
+                print("\(device.id)  \(device.name)  paired \(device.pairedAt)  \(state)  \(device.pendingNotifications) pending")
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NimbusAPI
 import NimbusHTTPClient
 import Testing
 
@@ -193,6 +194,28 @@ struct PairingTests {
         let refused = try await Self.nimbus(["remote", "call", "POST", "/eth/v1/beacon/pool/attestations", "--data", "[]"] + remote)
         #expect(refused.status == 1)
         #expect(refused.stdout.contains("allow-list") && refused.stderr.contains("HTTP 403"))
+
+        // An alert raised while the remote is away waits in its own outbox until it acknowledges it there.
+        try await simulator.scenario(#"{"el_offline":true}"#)
+        var alertID: Int64?
+        try await daemon.waitUntil("el_offline fires", timeout: 60) {
+            let listed = try await Self.nimbus(["remote", "alerts", "--json"] + remote)
+            guard listed.status == 0, let report = try? JSONDecoder().decode(AlertsReport.self, from: Data(listed.stdout.utf8)) else {
+                return false
+            }
+            alertID = report.pending.first { pending in report.alerts.contains { $0.id == pending.alertID && $0.kind == "el_offline" } }?.alertID
+            return alertID != nil
+        }
+        let id = try #require(alertID)
+        let acked = try await Self.nimbus(["remote", "alerts", "ack", "\(id)"] + remote)
+        #expect(acked.status == 0, "\(acked.stderr)")
+        let afterAck = try JSONDecoder().decode(AlertsReport.self, from: Data(try await Self.nimbus(["remote", "alerts", "--json"] + remote).stdout.utf8))
+        #expect(!afterAck.pending.contains { $0.alertID == id })
+        // The CLI on the host has its own outbox: still pending there.
+        let local = try JSONDecoder().decode(AlertsReport.self, from: Data(try await Self.nimbus(["alerts", "--json"] + socket).stdout.utf8))
+        #expect(local.pending.contains { $0.alertID == id })
+        let devicesListed = try await Self.nimbus(["remote", "devices", "--json"] + remote)
+        #expect(devicesListed.status == 0 && devicesListed.stdout.contains("\"device-\(device.id)\""), "\(devicesListed.stderr)")
 
         // Revoked: the host stops answering the device at once.
         #expect(try await Self.nimbus(["devices", "revoke", "\(device.id)"] + socket).status == 0)

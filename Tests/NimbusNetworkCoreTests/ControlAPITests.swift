@@ -20,7 +20,7 @@ import Testing
             },
             installState: { InstallState(phase: .idle, activeVersion: "", installedVersions: [], schemaVersion: 1) },
             nodes: { NodesReport(nodes: [NodeSnapshot(name: "hoodi", rest: "http://127.0.0.1:5052")]) },
-            acknowledge: { id in id == 7 ? acknowledged : nil },
+            acknowledge: { id, _ in id == 7 ? acknowledged : nil },
             metrics: { "nimbus_nm_node_up{node=\"hoodi\"} 1\n" }))
     }
 
@@ -71,4 +71,33 @@ import Testing
         #expect(await api.handle(method: "POST", path: "/v1/alerts/-1/ack").status == 400)
         #expect(await api.handle(method: "GET", path: "/v1/alerts/7/ack").status == 405)
     }
+
+    @Test func alertsAndAcknowledgementsAreForTheAskingDevice() async throws {
+        let asked = AskedDevices()
+        let api = ControlAPI(mode: "dev", backends: .init(
+            roleStatus: { [] }, keyStoreStatus: { KeyStoreStatus(keystoreCount: 0, schemaVersion: 1) },
+            installState: { InstallState(phase: .idle, activeVersion: "", installedVersions: [], schemaVersion: 1) },
+            alerts: { device in
+                await asked.add(device)
+                return AlertsReport(alerts: [], pending: [])
+            },
+            acknowledge: { _, device in
+                await asked.add("ack:" + device)
+                return nil
+            },
+            devices: { [DeviceSummary(id: "device-1", name: "laptop", pairedAt: "2026-11-26T00:00:00Z", revokedAt: nil, pendingNotifications: 2)] }))
+        _ = await api.handle(method: "GET", path: "/v1/alerts")
+        _ = await api.handle(method: "GET", path: "/v1/alerts", device: "device-1")
+        _ = await api.handle(method: "POST", path: "/v1/alerts/3/ack", device: "device-1")
+        #expect(await asked.all == ["local", "device-1", "ack:device-1"])
+        let devices = await api.handle(method: "GET", path: "/v1/devices")
+        #expect(devices.status == 200)
+        #expect(String(decoding: devices.body, as: UTF8.self).contains(#""revoked_at":null"#))
+        #expect(await api.handle(method: "POST", path: "/v1/devices").status == 405)
+    }
+}
+
+actor AskedDevices {
+    var all: [String] = []
+    func add(_ device: String) { all.append(device) }
 }
