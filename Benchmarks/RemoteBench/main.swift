@@ -13,6 +13,10 @@ struct Options {
     var direct = ""
     var count = 200
     var path = "/eth/v1/node/version"
+    /// A node (by name) and a path that answer a large body, for the transfer measurement.
+    var bigNode: String?
+    var bigPath = "/eth/v1/beacon/states/head/validators"
+    var bigDirect: String?
 
     init(_ arguments: [String]) {
         var rest = arguments[...]
@@ -24,6 +28,9 @@ struct Options {
             case "--direct": direct = value
             case "--count": count = Int(value) ?? count
             case "--path": path = value
+            case "--big-node": bigNode = value
+            case "--big-path": bigPath = value
+            case "--big-direct": bigDirect = value
             default: fatalError("unknown argument \(flag)")
             }
         }
@@ -61,7 +68,29 @@ for _ in 0..<options.count {
     size = response.body.count
 }
 
+var bigThroughWaku: [Double] = []
+var bigSize = 0
+if let bigNode = options.bigNode {
+    for _ in 0..<3 {
+        let start = clock.now
+        let response = try await session.request(method: "GET", target: "node/\(bigNode)", path: options.bigPath, timeout: .seconds(120))
+        bigThroughWaku.append(milliseconds(clock.now - start))
+        precondition(response.status == 200, "HTTP \(response.status)")
+        bigSize = response.body.count
+    }
+}
+
 let client = HTTPClient()
+var bigDirect: [Double] = []
+if let direct = options.bigDirect, let bigURL = URL(string: direct) {
+    for _ in 0..<3 {
+        let start = clock.now
+        let response = try await client.request(.GET, options.bigPath, at: .tcp(host: bigURL.host!, port: bigURL.port!),
+                                                timeout: .seconds(60), maximumBody: 64 << 20)
+        bigDirect.append(milliseconds(clock.now - start))
+        precondition(response.status == 200, "HTTP \(response.status)")
+    }
+}
 let url = URL(string: options.direct)!
 var direct: [Double] = []
 for _ in 0..<options.count {
@@ -81,3 +110,8 @@ print("GET \(options.path) (\(size) bytes), \(options.count) calls each, one ses
 print(line("through Waku (session, loopback service node)", overWaku))
 print(line("direct HTTP", direct))
 print(String(format: "ratio (p50): %.1fx", percentile(overWaku, 0.5) / percentile(direct, 0.5)))
+if !bigThroughWaku.isEmpty {
+    print(String(format: "GET %@ (%d bytes), 3 transfers: through Waku best %.0f ms (%.1f MB/s), direct HTTP best %.1f ms",
+                 options.bigPath, bigSize, bigThroughWaku.min()!, Double(bigSize) / 1e3 / bigThroughWaku.min()!,
+                 bigDirect.min() ?? 0))
+}

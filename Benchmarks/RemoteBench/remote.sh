@@ -13,11 +13,22 @@ rest=$(port); metrics=$(port)
     --metrics-port="$metrics" --sim-seconds-per-slot=12 --el=http://127.0.0.1:8551 --doppelganger-detection=false \
     >/dev/null 2>&1 &
 pids+=($!)
+# A plain file server answering 5 MB at a Beacon API path, for the transfer measurement (no node serves that much).
+big=$(port)
+mkdir -p "$root/big/eth/v1/beacon/states/head"
+python3 -c 'import json,sys; json.dump({"data":[{"index":str(i),"balance":"32000000000","status":"active_ongoing","validator":{"pubkey":"0x"+"ab"*48}} for i in range(25000)]}, open(sys.argv[1],"w"))' \
+    "$root/big/eth/v1/beacon/states/head/validators"
+python3 -m http.server "$big" --bind 127.0.0.1 --directory "$root/big" >/dev/null 2>&1 &
+pids+=($!)
 cat >"$root/config.toml" <<TOML
 [[nodes]]
 name = "sim"
 rest = "http://127.0.0.1:$rest"
 metrics = "http://127.0.0.1:$metrics"
+
+[[nodes]]
+name = "big"
+rest = "http://127.0.0.1:$big"
 TOML
 "$bin/nimbus-node-manager" --dev --config "$root/config.toml" --data-dir "$root/data" --waku-listen 127.0.0.1:0 \
     --policy-dir "$(cd "$(dirname "$0")/../.." && pwd)/policy" >"$root/daemon.log" 2>&1 &
@@ -30,4 +41,5 @@ for _ in $(seq 200); do grep -qs "^code: " "$root/invite.out" && break; sleep 0.
 "$bin/nimbus" pair "$(sed -n 's/^code: //p' "$root/invite.out")" --socket "$socket" >/dev/null 2>&1
 wait "$invite"
 bootstrap=$("$bin/nimbus" waku status --socket "$socket" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["listen_addresses"][0])')
-"$bin/RemoteBench" --bootstrap "$bootstrap" --config-dir "$root/remote" --direct "http://127.0.0.1:$rest" --count "$count"
+"$bin/RemoteBench" --bootstrap "$bootstrap" --config-dir "$root/remote" --direct "http://127.0.0.1:$rest" --count "$count" \
+    --big-node big --big-direct "http://127.0.0.1:$big"
