@@ -214,6 +214,11 @@ struct PairingTests {
         // The CLI on the host has its own outbox: still pending there.
         let local = try JSONDecoder().decode(AlertsReport.self, from: Data(try await Self.nimbus(["alerts", "--json"] + socket).stdout.utf8))
         #expect(local.pending.contains { $0.alertID == id })
+        // What the daemon serves is what docs/api/manager.yaml says, with real alerts, devices and peers in it.
+        try await ManagerSpec.validate(
+            socket: daemon.socket,
+            paths: ["/v1/health", "/v1/status", "/v1/nodes", "/v1/alerts", "/v1/devices", "/v1/waku/status"],
+            posts: ["/v1/alerts/\(id)/ack", "/v1/alerts/999999/ack", "/v1/alerts/x/ack"])
         let devicesListed = try await Self.nimbus(["remote", "devices", "--json"] + remote)
         #expect(devicesListed.status == 0 && devicesListed.stdout.contains("\"device-\(device.id)\""), "\(devicesListed.stderr)")
 

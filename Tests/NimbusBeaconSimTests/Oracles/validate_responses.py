@@ -7,7 +7,7 @@ validates the body with `jsonschema` (Draft 2020-12; the `referencing` registry 
 relative `$ref`s across files, loading each file on first use).
 
 Input (stdin): one JSON object per line:
-    {"api": "beacon" | "keymanager", "method": "GET", "path": "/eth/v1/node/syncing?x=y",
+    {"api": "beacon" | "keymanager" | "manager", "method": "GET", "path": "/eth/v1/node/syncing?x=y",
      "status": 200, "content_type": "application/json", "body": "<response body as text>"}
 Optional "eip3076_fields": a list of top-level body fields whose value is a JSON *string* holding an EIP-3076
 interchange document, checked against the EIP-3076 JSON schema given with --eip3076-schema.
@@ -201,8 +201,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--specs", required=True, help="folder holding beacon-APIs/ and keymanager-APIs/")
     parser.add_argument("--eip3076-schema", help="the EIP-3076 interchange JSON schema")
+    parser.add_argument("--manager-spec", help="the node manager's own OpenAPI document (api \"manager\")")
     arguments = parser.parse_args()
     specs_dir = pathlib.Path(arguments.specs)
+    if arguments.manager_spec:
+        # An absolute path: `specs_dir / absolute` is the absolute path itself.
+        ROOT_DOCUMENTS["manager"] = str(pathlib.Path(arguments.manager_spec).resolve())
     if not (specs_dir / ROOT_DOCUMENTS["beacon"]).is_file():
         print(f"no beacon-APIs under {specs_dir}", file=sys.stderr)
         return 2
