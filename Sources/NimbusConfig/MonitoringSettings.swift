@@ -10,20 +10,39 @@ public struct MonitoringSettings: Sendable, Equatable, Codable {
     public static let defaultRestartWindowSeconds = 30 * 60
     /// Ten seconds at least (three restarts need some room), a day at most (older restarts say nothing now).
     public static let restartWindowRange = 10...86400
+    /// The host (disks, clock) is looked at every 12 s by default: its state changes slowly.
+    public static let defaultHostPollSeconds = 12
+    public static let hostPollRange = 1...600
 
     /// Where to ask for the latest release; nil: release tracking is off (`version_behind` never has a verdict).
     public var releaseURL: String?
     public var releasePollSeconds: Int
     /// `node_restarting`: this many seconds back, three process starts make the alert.
     public var restartWindowSeconds: Int
+    /// `[monitoring] host_poll_seconds`: how often disks and the clock are observed.
+    public var hostPollSeconds: Int
 
     public init(
         releaseURL: String? = nil, releasePollSeconds: Int = defaultReleasePollSeconds,
-        restartWindowSeconds: Int = defaultRestartWindowSeconds
+        restartWindowSeconds: Int = defaultRestartWindowSeconds, hostPollSeconds: Int = defaultHostPollSeconds
     ) {
         self.releaseURL = releaseURL
         self.releasePollSeconds = releasePollSeconds
         self.restartWindowSeconds = restartWindowSeconds
+        self.hostPollSeconds = hostPollSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case releaseURL, releasePollSeconds, restartWindowSeconds, hostPollSeconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        // Older supervisors pass no host interval: the default then.
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        releaseURL = try container.decodeIfPresent(String.self, forKey: .releaseURL)
+        releasePollSeconds = try container.decode(Int.self, forKey: .releasePollSeconds)
+        restartWindowSeconds = try container.decode(Int.self, forKey: .restartWindowSeconds)
+        hostPollSeconds = try container.decodeIfPresent(Int.self, forKey: .hostPollSeconds) ?? Self.defaultHostPollSeconds
     }
 }
 

@@ -36,6 +36,8 @@ public struct NodeManagerConfig: Sendable, Equatable {
     public var releasesPollSeconds: Int?
     /// `[monitoring] restart_window_seconds`: the window in which three node restarts raise `node_restarting`.
     public var restartWindowSeconds: Int?
+    /// `[monitoring] host_poll_seconds`: how often disks and the clock are observed.
+    public var hostPollSeconds: Int?
 
     public init() {}
 
@@ -107,6 +109,12 @@ public struct NodeManagerConfig: Sendable, Equatable {
                 let range = MonitoringSettings.restartWindowRange
                 throw Invalid(
                     "\(source): [monitoring] restart_window_seconds must be between \(range.lowerBound) and \(range.upperBound), not \(seconds)")
+            }
+            hostPollSeconds = try monitoring.int("host_poll_seconds")
+            if let seconds = hostPollSeconds, !MonitoringSettings.hostPollRange.contains(seconds) {
+                let range = MonitoringSettings.hostPollRange
+                throw Invalid(
+                    "\(source): [monitoring] host_poll_seconds must be between \(range.lowerBound) and \(range.upperBound), not \(seconds)")
             }
             try monitoring.rejectUnknown()
         }

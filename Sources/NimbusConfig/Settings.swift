@@ -90,7 +90,8 @@ public struct Settings: Sendable, Equatable {
         settings.monitoring = MonitoringSettings(
             releaseURL: releaseURL?.isEmpty == true ? nil : releaseURL,
             releasePollSeconds: config.releasesPollSeconds ?? MonitoringSettings.defaultReleasePollSeconds,
-            restartWindowSeconds: config.restartWindowSeconds ?? MonitoringSettings.defaultRestartWindowSeconds)
+            restartWindowSeconds: config.restartWindowSeconds ?? MonitoringSettings.defaultRestartWindowSeconds,
+            hostPollSeconds: config.hostPollSeconds ?? MonitoringSettings.defaultHostPollSeconds)
         // Dev mode is self-contained: a service node on loopback, and no public fleet unless configured.
         let listen = overrides.wakuListen ?? config.wakuListen
         switch config.wakuMode {

@@ -64,10 +64,11 @@ public actor MonitorService {
                 }
             })
         }
+        let hostPoll = monitoring.hostPollSeconds
         tasks.append(Task { [weak self] in
             while !Task.isCancelled {
                 await self?.observeHost()
-                try? await Task.sleep(for: .seconds(12))
+                try? await Task.sleep(for: .seconds(hostPoll))
             }
         })
         startReleaseTracking()
