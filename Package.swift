@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "CNimbusSpawn", path: "Sources/CNimbusSpawn"),
         .target(name: "CNimbusHost", path: "Sources/CNimbusHost"),
         .target(name: "CNimbusSodium", path: "Sources/CNimbusSodium", linkerSettings: [.linkedLibrary("sodium")]),
+        .target(name: "CNimbusZlib", path: "Sources/CNimbusZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(
             name: "CNimbusSandbox", path: "Sources/CNimbusSandbox",
             linkerSettings: [.linkedLibrary("seccomp"), .linkedLibrary("cap")]
@@ -85,7 +86,7 @@ let package = Package(
 
         .target(
             name: "NimbusSession",
-            dependencies: ["NimbusLibp2p", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["NimbusLibp2p", "CNimbusZlib", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(

@@ -13,10 +13,11 @@ rest=$(port); metrics=$(port)
     --metrics-port="$metrics" --sim-seconds-per-slot=12 --el=http://127.0.0.1:8551 --doppelganger-detection=false \
     >/dev/null 2>&1 &
 pids+=($!)
-# A plain file server answering 5 MB at a Beacon API path, for the transfer measurement (no node serves that much).
+# A plain file server answering 5 MB at a Beacon API path, for the transfer measurement (no node serves that much);
+# random keys, as in a real registry, so that compression does no better than it would there.
 big=$(port)
 mkdir -p "$root/big/eth/v1/beacon/states/head"
-python3 -c 'import json,sys; json.dump({"data":[{"index":str(i),"balance":"32000000000","status":"active_ongoing","validator":{"pubkey":"0x"+"ab"*48}} for i in range(25000)]}, open(sys.argv[1],"w"))' \
+python3 -c 'import json,os,sys; json.dump({"data":[{"index":str(i),"balance":str(32000000000+i*7919%1000003),"status":"active_ongoing","validator":{"pubkey":"0x"+os.urandom(48).hex(),"withdrawal_credentials":"0x01"+"00"*11+os.urandom(20).hex()}} for i in range(17000)]}, open(sys.argv[1],"w"))' \
     "$root/big/eth/v1/beacon/states/head/validators"
 python3 -m http.server "$big" --bind 127.0.0.1 --directory "$root/big" >/dev/null 2>&1 &
 pids+=($!)

@@ -74,6 +74,7 @@ public actor RemoteSession {
         var continuation: CheckedContinuation<Response, any Error>
         var head: (status: Int, contentType: String, chunks: Int)?
         var chunks: [Int: [UInt8]] = [:]
+        var deflatedFrom = 0
     }
 
     public static func open(
@@ -191,7 +192,7 @@ public actor RemoteSession {
         guard let frame = try? SessionWire.decode(payload), let http = try? session.open(frame) else { return }
         if let continuation = streams[http.stream] {
             switch http {
-            case let .responseHead(_, status, contentType, chunks):
+            case let .responseHead(_, status, contentType, chunks, _):
                 continuation.yield(.head(status: Int(status), contentType: contentType))
                 // A refusal arrives as an ordinary one-chunk answer: the stream ends after it.
                 if chunks != HTTPFrame.streaming { streamChunksLeft[http.stream] = Int(chunks) }
@@ -208,8 +209,9 @@ public actor RemoteSession {
             return
         }
         switch http {
-        case let .responseHead(stream, status, contentType, chunks):
+        case let .responseHead(stream, status, contentType, chunks, deflatedFrom):
             pending[stream]?.head = (Int(status), contentType, Int(chunks))
+            pending[stream]?.deflatedFrom = Int(deflatedFrom)
             complete(stream)
         case let .responseChunk(stream, index, bytes):
             pending[stream]?.chunks[Int(index)] = bytes
@@ -233,7 +235,16 @@ public actor RemoteSession {
     private func complete(_ stream: UInt32) {
         guard let entry = pending[stream], let head = entry.head, entry.chunks.count == head.chunks else { return }
         pending[stream] = nil
-        entry.continuation.resume(returning: Response(
-            status: head.status, contentType: head.contentType, body: (0..<head.chunks).flatMap { entry.chunks[$0] ?? [] }))
+        let body = (0..<head.chunks).flatMap { entry.chunks[$0] ?? [] }
+        guard entry.deflatedFrom > 0 else {
+            entry.continuation.resume(returning: Response(status: head.status, contentType: head.contentType, body: body))
+            return
+        }
+        do {
+            let plain = try BodyCompression.inflate(body, expectedSize: entry.deflatedFrom)
+            entry.continuation.resume(returning: Response(status: head.status, contentType: head.contentType, body: plain))
+        } catch {
+            entry.continuation.resume(throwing: RemoteError("the host's compressed answer is corrupt (\(error))"))
+        }
     }
 }

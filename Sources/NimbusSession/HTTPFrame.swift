@@ -3,8 +3,9 @@
 public enum HTTPFrame: Sendable, Equatable {
     /// A request. `target` is `node/<name>` or `manager`; `path` starts with "/".
     case request(stream: UInt32, method: String, target: String, path: String, body: [UInt8])
-    /// The response head: the status, its content type and how many chunks follow.
-    case responseHead(stream: UInt32, status: UInt16, contentType: String, chunks: UInt16)
+    /// The response head: the status, its content type and how many chunks follow. `deflatedFrom` is 0 for a body
+    /// sent as it is, else the body's size before compression (the chunks then carry zlib data).
+    case responseHead(stream: UInt32, status: UInt16, contentType: String, chunks: UInt16, deflatedFrom: UInt32 = 0)
     case responseChunk(stream: UInt32, index: UInt16, bytes: [UInt8])
     case cancel(stream: UInt32)
     /// The end of a streamed response (one whose head announced `streaming` chunks).
@@ -16,7 +17,7 @@ public enum HTTPFrame: Sendable, Equatable {
     /// The stream a frame belongs to.
     public var stream: UInt32 {
         switch self {
-        case let .request(stream, _, _, _, _), let .responseHead(stream, _, _, _), let .responseChunk(stream, _, _),
+        case let .request(stream, _, _, _, _), let .responseHead(stream, _, _, _, _), let .responseChunk(stream, _, _),
             let .cancel(stream), let .responseEnd(stream):
             stream
         }
@@ -35,9 +36,9 @@ public enum HTTPFrame: Sendable, Equatable {
         switch self {
         case let .request(stream, method, target, path, body):
             out = [1] + Self.u32(stream) + Self.text(method) + Self.text(target) + Self.text(path) + Self.bytes(body)
-        case let .responseHead(stream, status, contentType, chunks):
+        case let .responseHead(stream, status, contentType, chunks, deflatedFrom):
             out = [2] + Self.u32(stream) + [UInt8(status >> 8), UInt8(status & 0xFF)] + Self.text(contentType)
-                + [UInt8(chunks >> 8), UInt8(chunks & 0xFF)]
+                + [UInt8(chunks >> 8), UInt8(chunks & 0xFF)] + Self.u32(deflatedFrom)
         case let .responseChunk(stream, index, bytes):
             out = [3] + Self.u32(stream) + [UInt8(index >> 8), UInt8(index & 0xFF)] + Self.bytes(bytes)
         case let .cancel(stream):
@@ -63,7 +64,7 @@ public enum HTTPFrame: Sendable, Equatable {
             frame = .request(stream: stream, method: method, target: target, path: path, body: body)
         case 2:
             frame = .responseHead(stream: try reader.u32(), status: try reader.u16(), contentType: try reader.text(),
-                                  chunks: try reader.u16())
+                                  chunks: try reader.u16(), deflatedFrom: try reader.u32())
         case 3:
             let stream = try reader.u32()
             let index = try reader.u16()

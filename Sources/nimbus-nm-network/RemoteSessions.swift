@@ -163,13 +163,17 @@ actor RemoteSessions {
             startEventStream(id, stream: stream, target: target, path: path, deviceID: entry.deviceID)
             return
         }
-        let (status, contentType, responseBody) = await route(
+        let (status, contentType, plainBody) = await route(
             method: method, target: target, path: path, body: body, device: entry.deviceID)
+        // Large answers (JSON, metrics) go deflated: fewer Waku messages. The head says so, with the original size.
+        let deflated = BodyCompression.deflate(plainBody)
+        let responseBody = deflated ?? plainBody
         let chunks = stride(from: 0, to: max(responseBody.count, 1), by: HTTPFrame.chunkBytes).map {
             Array(responseBody[$0..<min($0 + HTTPFrame.chunkBytes, responseBody.count)])
         }
         var frames: [HTTPFrame] = [.responseHead(stream: stream, status: UInt16(status), contentType: contentType,
-                                                   chunks: UInt16(chunks.count))]
+                                                   chunks: UInt16(chunks.count),
+                                                   deflatedFrom: deflated == nil ? 0 : UInt32(plainBody.count))]
         frames += chunks.enumerated().map { .responseChunk(stream: stream, index: UInt16($0.offset), bytes: $0.element) }
         for frame in frames {
             guard var current = sessions[id], let payload = try? current.session.seal(frame) else { return }

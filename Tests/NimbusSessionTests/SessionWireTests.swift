@@ -37,6 +37,8 @@ import Testing
             .request(stream: 1, method: "GET", target: "node/hoodi", path: "/eth/v1/node/syncing", body: []),
             .request(stream: 2, method: "POST", target: "node", path: "/eth/v1/keystores", body: Array("{}".utf8)),
             .responseHead(stream: 1, status: 200, contentType: "application/json", chunks: 3),
+            .responseHead(stream: 1, status: 200, contentType: "application/json", chunks: 3, deflatedFrom: 300_000),
+            .responseEnd(stream: 4),
             .responseChunk(stream: 1, index: 2, bytes: [UInt8](repeating: 1, count: HTTPFrame.chunkBytes)),
             .cancel(stream: 9),
         ]
