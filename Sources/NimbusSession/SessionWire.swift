@@ -46,6 +46,8 @@ public enum SessionWire {
         guard let kind = Kind(rawValue: payload[1]) else { throw .unknownKind }
         let length = payload[18..<22].reduce(0) { $0 << 8 | Int($1) }
         guard 22 + length <= payload.count else { throw .badLength }
+        // Exactly the first bucket that holds the frame: a larger one would be a second encoding of the same frame.
+        guard buckets.first(where: { $0 >= 22 + length }) == payload.count else { throw .badPadding }
         guard payload[(22 + length)...].allSatisfy({ $0 == 0 }) else { throw .badPadding }
         return Frame(kind: kind, sessionID: Array(payload[2..<18]), body: Array(payload[22..<(22 + length)]))
     }

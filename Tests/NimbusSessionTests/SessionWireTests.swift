@@ -27,6 +27,8 @@ import Testing
         length[21] = 0xFF
         length[20] = 0xFF
         #expect(throws: SessionWire.Invalid.badLength) { try SessionWire.decode(length) }
+        // A small frame padded to a larger bucket than it needs: refused (one encoding per frame).
+        #expect(throws: SessionWire.Invalid.badPadding) { try SessionWire.decode(wire + [UInt8](repeating: 0, count: 1536)) }
         var padding = wire
         padding[400] = 1
         #expect(throws: SessionWire.Invalid.badPadding) { try SessionWire.decode(padding) }
