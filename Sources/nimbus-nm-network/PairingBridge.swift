@@ -19,23 +19,22 @@ final class PairingBridge: Sendable {
     private let signer: PeerLink
     private let database: RoleDatabase
     private let logger: Logger
-    /// The key devices pin for sessions with this host: its public half, and the private half for the session layer.
+    /// The public half of the key devices pin for sessions with this host (`RemoteSessions` holds the private half).
     let hostKey: [UInt8]
-    let hostPrivateKey: [UInt8]
     /// Told about device changes, so that sessions open and close with them.
     private let onDeviceChange: @Sendable (DeviceChange) -> Void
     private let forwarders = Mutex<[String: Task<Void, Never>]>([:])
 
     init(
-        node: WakuNode, signer: PeerLink, database: RoleDatabase, stateDir: String, logger: Logger,
+        node: WakuNode, signer: PeerLink, database: RoleDatabase, hostKey: [UInt8], logger: Logger,
         onDeviceChange: @escaping @Sendable (DeviceChange) -> Void
-    ) throws {
+    ) {
         self.onDeviceChange = onDeviceChange
         self.node = node
         self.signer = signer
         self.database = database
         self.logger = logger
-        (hostKey, hostPrivateKey) = try Self.sessionKeys(stateDir: stateDir)
+        self.hostKey = hostKey
     }
 
     /// A pairing topic: the prefix, 16 lowercase hex digits, "/proto". Anything else is refused (the signer may not

@@ -175,11 +175,7 @@ actor RemoteSessions {
                                                    chunks: UInt16(chunks.count),
                                                    deflatedFrom: deflated == nil ? 0 : UInt32(plainBody.count))]
         frames += chunks.enumerated().map { .responseChunk(stream: stream, index: UInt16($0.offset), bytes: $0.element) }
-        for frame in frames {
-            guard var current = sessions[id], let payload = try? current.session.seal(frame) else { return }
-            sessions[id] = current
-            await publish(current.session.topic, payload)
-        }
+        for frame in frames { await send(id, frame) }
         logger.info("remote request", metadata: [
             "device": "\(entry.deviceID)", "method": "\(method)", "target": "\(target)", "path": "\(path.prefix(200))",
             "status": "\(status)",

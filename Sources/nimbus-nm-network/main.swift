@@ -172,18 +172,13 @@ do {
 let remoteSessions = RemoteSessions(
     node: waku.node, database: database, hostPrivateKey: sessionKeys.private, hostPublicKey: sessionKeys.public,
     nodes: nodes, tokens: tokens, client: httpClient, api: api, logger: host.logger)
-let pairing: PairingBridge
-do {
-    pairing = try PairingBridge(
-        node: waku.node, signer: signer, database: database, stateDir: host.arguments.stateDir, logger: host.logger,
-        onDeviceChange: { change in
-            Task.detached {
-                await remoteSessions.deviceChanged(id: "device-\(change.id)", key: change.staticKey, revoked: change.revoked)
-            }
-        })
-} catch {
-    RoleProcess.fail(host.logger, "cannot load the session key: \(error)", code: RoleExitCode.storage)
-}
+let pairing = PairingBridge(
+    node: waku.node, signer: signer, database: database, hostKey: sessionKeys.public, logger: host.logger,
+    onDeviceChange: { change in
+        Task.detached {
+            await remoteSessions.deviceChanged(id: "device-\(change.id)", key: change.staticKey, revoked: change.revoked)
+        }
+    })
 
 @Sendable func attach(_ link: PeerLink, _ descriptor: Int32) {
     link.attach(

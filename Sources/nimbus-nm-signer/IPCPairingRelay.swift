@@ -8,8 +8,9 @@ import Synchronization
 /// come back as `pairingMessage` notifications and wait in a queue per topic for the pairing thread.
 final class IPCPairingRelay: PairingRelay, Sendable {
     private let network: PeerLink
-    private let queues = Mutex<[String: [[UInt8]]]>([:])
-    private let arrived = DispatchSemaphore(value: 0)
+    /// Per topic: the messages not yet read, and a semaphore counting them (one per topic, so that a reader of one
+    /// topic never takes the wake-up meant for another).
+    private let queues = Mutex<[String: (messages: [[UInt8]], arrived: DispatchSemaphore)]>([:])
     /// Messages kept per topic while nobody reads them: a pairing run needs a handful.
     static let queueLimit = 64
 
@@ -38,7 +39,7 @@ final class IPCPairingRelay: PairingRelay, Sendable {
     }
 
     func subscribe(topic: String) {
-        queues.withLock { $0[topic] = [] }
+        queues.withLock { $0[topic] = ([], DispatchSemaphore(value: 0)) }
         _ = network.notify(.pairingTopic(topic: topic, subscribe: true))
     }
 
@@ -53,30 +54,26 @@ final class IPCPairingRelay: PairingRelay, Sendable {
 
     /// Called on the link's reader thread.
     func deliver(topic: String, payload: [UInt8]) {
-        let accepted = queues.withLock { queues -> Bool in
-            guard var queue = queues[topic], queue.count < Self.queueLimit else { return false }
-            queue.append(payload)
+        let arrived = queues.withLock { queues -> DispatchSemaphore? in
+            guard var queue = queues[topic], queue.messages.count < Self.queueLimit else { return nil }
+            queue.messages.append(payload)
             queues[topic] = queue
-            return true
+            return queue.arrived
         }
-        if accepted { arrived.signal() }
+        arrived?.signal()
     }
 
     func receive(topic: String, timeout: Duration) -> [UInt8]? {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            if let payload = queues.withLock({ queues -> [UInt8]? in
-                guard var queue = queues[topic], !queue.isEmpty else { return nil }
-                let first = queue.removeFirst()
-                queues[topic] = queue
-                return first
-            }) {
-                return payload
-            }
-            let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else { return nil }
-            let (seconds, attoseconds) = remaining.components
-            _ = arrived.wait(timeout: .now() + .nanoseconds(Int(min(seconds, 60) * 1_000_000_000 + attoseconds / 1_000_000_000)))
+        guard let arrived = queues.withLock({ $0[topic]?.arrived }) else { return nil }
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = Int(min(seconds, 3600)) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+        // Each message signalled once: a successful wait means one is queued for this topic.
+        guard arrived.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .success else { return nil }
+        return queues.withLock { queues -> [UInt8]? in
+            guard var queue = queues[topic], !queue.messages.isEmpty else { return nil }
+            let first = queue.messages.removeFirst()
+            queues[topic] = queue
+            return first
         }
     }
 

@@ -127,8 +127,8 @@ struct RemoteOptions: ParsableArguments {
     func startNode() async throws -> WakuNode {
         var bootstrap = wakuBootstrap
         if dev {
-            let status: WakuStatusReportLite = try await ControlClient(socketPath: connection.resolvedSocket).getJSON("/v1/waku/status")
-            bootstrap += status.listen_addresses
+            let status: WakuStatusReport = try await ControlClient(socketPath: connection.resolvedSocket).getJSON("/v1/waku/status")
+            bootstrap += status.listenAddresses
         }
         // Quiet unless asked: the person sees the code and the outcome; NIMBUS_REMOTE_LOG=debug shows the Waku side.
         let level = ProcessInfo.processInfo.environment["NIMBUS_REMOTE_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
@@ -138,11 +138,6 @@ struct RemoteOptions: ParsableArguments {
     func waitForSubscription(_ node: WakuNode, topic: String) async throws {
         try await RemoteNode.waitForSubscription(node, topic: topic)
     }
-}
-
-/// The part of `/v1/waku/status` the remote needs.
-struct WakuStatusReportLite: Decodable {
-    var listen_addresses: [String]
 }
 
 extension RemoteCommand {
@@ -174,14 +169,7 @@ extension RemoteCommand {
         func run() async { await reportingErrors(body) }
 
         private func body() async throws {
-            let store = try RemoteStore(directory: options.configDirectory)
-            let hosts = try store.hosts()
-            let chosen = host.map { name in hosts.filter { $0.name == name } } ?? hosts
-            guard chosen.count == 1, let pinned = chosen.first, let hostKey = RemoteHex.decode(pinned.staticKey) else {
-                throw CLIError(description: hosts.isEmpty
-                    ? "no paired host: pair with `nimbus remote invite` first"
-                    : "\(chosen.count) paired hosts match; choose one with --host NAME (`nimbus remote hosts`)")
-            }
+            let (store, hostKey) = try options.pairedHost(named: host)
             let privateKey = try store.privateKey()
             let node = try await options.startNode()
             defer { Task { await node.stop() } }
@@ -225,14 +213,7 @@ extension RemoteCommand {
         func run() async { await reportingErrors(body) }
 
         private func body() async throws {
-            let store = try RemoteStore(directory: options.configDirectory)
-            let hosts = try store.hosts()
-            let chosen = host.map { name in hosts.filter { $0.name == name } } ?? hosts
-            guard chosen.count == 1, let pinned = chosen.first, let hostKey = RemoteHex.decode(pinned.staticKey) else {
-                throw CLIError(description: hosts.isEmpty
-                    ? "no paired host: pair with `nimbus remote invite` first"
-                    : "\(chosen.count) paired hosts match; choose one with --host NAME (`nimbus remote hosts`)")
-            }
+            let (store, hostKey) = try options.pairedHost(named: host)
             let node = try await options.startNode()
             let session = try await RemoteSession.open(
                 node: node, privateKey: try store.privateKey(), hostKey: hostKey, timeout: .seconds(30))
@@ -261,8 +242,8 @@ extension RemoteCommand {
 }
 
 extension RemoteOptions {
-    /// Runs one manager-API request through a fresh session with the chosen paired host.
-    func managerCall(host name: String?, method: String, path: String) async throws -> RemoteSession.Response {
+    /// The client's store and the pinned key of the paired host named `name` (or the only one).
+    func pairedHost(named name: String?) throws -> (store: RemoteStore, hostKey: [UInt8]) {
         let store = try RemoteStore(directory: configDirectory)
         let hosts = try store.hosts()
         let chosen = name.map { name in hosts.filter { $0.name == name } } ?? hosts
@@ -271,6 +252,12 @@ extension RemoteOptions {
                 ? "no paired host: pair with `nimbus remote invite` first"
                 : "\(chosen.count) paired hosts match; choose one with --host NAME (`nimbus remote hosts`)")
         }
+        return (store, hostKey)
+    }
+
+    /// Runs one manager-API request through a fresh session with the chosen paired host.
+    func managerCall(host name: String?, method: String, path: String) async throws -> RemoteSession.Response {
+        let (store, hostKey) = try pairedHost(named: name)
         let node = try await startNode()
         defer { Task { await node.stop() } }
         let session = try await RemoteSession.open(node: node, privateKey: try store.privateKey(), hostKey: hostKey, timeout: .seconds(30))
