@@ -50,13 +50,7 @@ public final class ControlServer: Sendable {
     /// Binds the socket (replacing a stale one left by a previous run) and sets its mode. Call before the sandbox
     /// is locked down, so that the event-loop thread exists and is covered by the seccomp filter.
     public func start() throws {
-        var info = stat()
-        if lstat(path, &info) == 0 {
-            guard info.st_mode & S_IFMT == S_IFSOCK else {
-                throw ControlServerError("\(path) exists and is not a socket; refusing to replace it")
-            }
-            unlink(path)
-        }
+        try Self.removeStaleSocket(path)
         let api = self.api
         let logger = self.logger
         let audit = self.audit
@@ -75,6 +69,17 @@ public final class ControlServer: Sendable {
             throw ControlServerError("cannot set mode \(String(mode, radix: 8)) on \(path): \(String(cString: strerror(errno)))")
         }
         channel.withLock { $0 = bound }
+    }
+
+    /// Removes a socket left by a previous run at `path`; refuses to touch anything that is not a socket.
+    static func removeStaleSocket(_ path: String) throws {
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFSOCK else {
+                throw ControlServerError("\(path) exists and is not a socket; refusing to replace it")
+            }
+            unlink(path)
+        }
     }
 
     /// Stops accepting, lets in-flight commands finish for up to `grace`, then stops the event loop.

@@ -23,13 +23,7 @@ public final class KeysSocketServer: Sendable {
 
     /// Binds the socket (replacing a stale one). Call before the sandbox is locked down.
     public func bind() throws {
-        var info = stat()
-        if lstat(path, &info) == 0 {
-            guard info.st_mode & S_IFMT == S_IFSOCK else {
-                throw ControlServerError("\(path) exists and is not a socket; refusing to replace it")
-            }
-            unlink(path)
-        }
+        try ControlServer.removeStaleSocket(path)
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw ControlServerError("cannot create the keys socket: \(String(cString: strerror(errno)))") }
         var address = sockaddr_un()

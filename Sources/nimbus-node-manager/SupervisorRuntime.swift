@@ -38,8 +38,8 @@ final class SupervisorRuntime: @unchecked Sendable {
 
     /// Prepares state, spawns the roles and serves events until shutdown. Never returns.
     func run() -> Never {
-        let executableDir = Self.executableDirectory()
-        guard let policyDir = settings.policyDir ?? Self.findPolicyDirectory(near: executableDir) else {
+        let executableDir = InstalledLayout.executableDirectory()
+        guard let policyDir = settings.policyDir ?? InstalledLayout.policyDirectory(near: executableDir) else {
             fatal("cannot find the seccomp policies (network.policy, ...): set policy_dir or --policy-dir")
         }
         launcher = RoleLauncher(settings: settings, executableDir: executableDir, policyDir: policyDir)
@@ -303,26 +303,5 @@ final class SupervisorRuntime: @unchecked Sendable {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return UInt64(now.tv_sec) * 1000 + UInt64(now.tv_nsec / 1_000_000)
-    }
-
-    static func executableDirectory() -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard count > 0 else { return "." }
-        return (String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) as NSString)
-            .deletingLastPathComponent
-    }
-
-    /// An installed layout keeps policies in ../share/nimbus-node-manager/policy; a build tree keeps them in the
-    /// package's policy/ directory, some levels above .build/<triple>/<configuration>/.
-    static func findPolicyDirectory(near executableDir: String) -> String? {
-        var candidates = [(executableDir as NSString).appendingPathComponent("../share/nimbus-node-manager/policy")]
-        var dir = executableDir
-        for _ in 0..<5 {
-            dir = (dir as NSString).deletingLastPathComponent
-            candidates.append((dir as NSString).appendingPathComponent("policy"))
-        }
-        return candidates.map { ($0 as NSString).standardizingPath }
-            .first { FileManager.default.fileExists(atPath: "\($0)/network.policy") }
     }
 }

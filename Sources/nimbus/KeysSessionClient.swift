@@ -1,6 +1,7 @@
 import CNimbusSpawn
 import Foundation
 import NimbusKeysSession
+import NimbusRuntime
 
 /// The CLI's end of a `nimbus keys` session: connected to the daemon's keys socket (the network role hands the
 /// connection to the signer unread), or to an offline signer this process starts as a sandboxed child.
@@ -60,12 +61,12 @@ final class KeysSessionClient {
     /// user and network namespaces when the kernel allows (so that it has no network at all), with its end of a
     /// socketpair at descriptor 3.
     static func offline(stateDir: String, policyDir: String?, withdrawalAddress: String?) throws -> KeysSessionClient {
-        let executableDir = (Self.executablePath() as NSString).deletingLastPathComponent
+        let executableDir = InstalledLayout.executableDirectory()
         let signer = executableDir + "/nimbus-nm-signer"
         guard FileManager.default.isExecutableFile(atPath: signer) else {
             throw CLIError(description: "cannot find \(signer), which --offline runs")
         }
-        guard let policies = policyDir ?? Self.findPolicyDirectory(near: executableDir) else {
+        guard let policies = policyDir ?? InstalledLayout.policyDirectory(near: executableDir) else {
             throw CLIError(description: "cannot find the seccomp policies (signer.policy); pass --policy-dir")
         }
         try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true,
@@ -127,25 +128,6 @@ final class KeysSessionClient {
             return nil
         }
         return pid
-    }
-
-    static func executablePath() -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard count > 0 else { return CommandLine.arguments[0] }
-        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    /// Installed: ../share/nimbus-node-manager/policy; build tree: the package's policy/ some levels up.
-    static func findPolicyDirectory(near executableDir: String) -> String? {
-        var candidates = [(executableDir as NSString).appendingPathComponent("../share/nimbus-node-manager/policy")]
-        var dir = executableDir
-        for _ in 0..<5 {
-            dir = (dir as NSString).deletingLastPathComponent
-            candidates.append((dir as NSString).appendingPathComponent("policy"))
-        }
-        return candidates.map { ($0 as NSString).standardizingPath }
-            .first { FileManager.default.fileExists(atPath: "\($0)/signer.policy") }
     }
 
     // MARK: the conversation
