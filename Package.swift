@@ -140,7 +140,7 @@ let package = Package(
         .target(name: "NimbusIPC", swiftSettings: strict),
         .target(name: "NimbusSupervisorCore", dependencies: ["NimbusIPC"], swiftSettings: strict),
         .target(name: "NimbusSignerCore", dependencies: ["NimbusIPC"], swiftSettings: strict),
-        .target(name: "NimbusInstallerCore", dependencies: ["NimbusIPC"], swiftSettings: strict),
+        .target(name: "NimbusInstallerCore", dependencies: ["NimbusIPC", "NimbusConfig"], swiftSettings: strict),
         .target(name: "NimbusNetworkCore", dependencies: ["NimbusIPC", "NimbusAPI"], swiftSettings: strict),
         .target(name: "NimbusAPI", dependencies: ["NimbusIPC"], swiftSettings: strict),
         .target(name: "NimbusConfig", dependencies: ["TOMLKit"], swiftSettings: strict),
@@ -235,8 +235,8 @@ let package = Package(
         .executableTarget(
             name: "nimbus-nm-installer",
             dependencies: [
-                "NimbusInstallerCore", "NimbusRoleHost",
-                .product(name: "Logging", package: "swift-log"),
+                "NimbusInstallerCore", "NimbusRoleHost", "NimbusConfig", "NimbusRuntime", "NimbusStore", "NimbusIPC",
+                .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -55,11 +56,8 @@ static void nm_child(const nm_spawn_request *request, int report_fd, pid_t paren
         sigaction(sig, &dfl, NULL);  // fails harmlessly for the signals reserved by the C library
     }
 
-    // A role never outlives the supervisor, and a terminal's Ctrl-C reaches only the supervisor, which then shuts
-    // the roles down in order.
+    // A terminal's Ctrl-C reaches only the supervisor, which then shuts the roles down in order.
     if (setsid() < 0) nm_child_fail(report_fd, NM_SPAWN_STEP_SESSION);
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) nm_child_fail(report_fd, NM_SPAWN_STEP_SESSION);
-    if (getppid() != parent) _exit(0);
 
     if (request->new_user_namespace) {
         if (unshare(CLONE_NEWUSER | (request->new_net_namespace ? CLONE_NEWNET : 0)) != 0)
@@ -69,6 +67,25 @@ static void nm_child(const nm_spawn_request *request, int report_fd, pid_t paren
             nm_child_fail(report_fd, NM_SPAWN_STEP_USER_NAMESPACE);
     } else if (request->new_net_namespace) {
         if (unshare(CLONE_NEWNET) != 0) nm_child_fail(report_fd, NM_SPAWN_STEP_NET_NAMESPACE);
+    }
+
+    if (request->set_identity) {
+        if (setgroups((size_t)request->ngroups, request->groups) != 0 ||
+            setresgid(request->gid, request->gid, request->gid) != 0 ||
+            setresuid(request->uid, request->uid, request->uid) != 0)
+            nm_child_fail(report_fd, NM_SPAWN_STEP_IDENTITY);
+    }
+
+    // A child never outlives its spawner. Set after every credential change, which clears it.
+    if (prctl(PR_SET_PDEATHSIG, request->death_signal ? request->death_signal : SIGKILL) != 0)
+        nm_child_fail(report_fd, NM_SPAWN_STEP_SESSION);
+    if (getppid() != parent) _exit(0);
+
+    // Standard descriptors first: the link moves below close everything above the links.
+    const int stdio[3] = {request->stdin_fd, request->stdout_fd, request->stderr_fd};
+    for (int i = 0; i < 3; i++) {
+        if (stdio[i] >= 0 && stdio[i] != i && dup2(stdio[i], i) < 0) nm_child_fail(report_fd, NM_SPAWN_STEP_STDIO);
+        if (stdio[i] == i && fcntl(i, F_SETFD, 0) != 0) nm_child_fail(report_fd, NM_SPAWN_STEP_STDIO);
     }
 
     // Move the link ends to 3.. in two passes, so that a source descriptor is never overwritten before it is

@@ -15,9 +15,11 @@ public struct NodeSnapshot: Sendable, Equatable, Codable {
     public var version: String?
     public var validators: Int?
     public var lastPollMillis: UInt64?
+    /// The node's process when the node manager runs it (`[nodes.launch]`); null otherwise.
+    public var process: NodeProcessReport?
 
     enum CodingKeys: String, CodingKey {
-        case name, rest, found, reachable, error, peers, version, validators
+        case name, rest, found, reachable, error, peers, version, validators, process
         case headSlot = "head_slot"
         case syncDistance = "sync_distance"
         case isSyncing = "is_syncing"
@@ -49,5 +51,6 @@ public struct NodeSnapshot: Sendable, Equatable, Codable {
         try c.encode(version, forKey: .version)
         try c.encode(validators, forKey: .validators)
         try c.encode(lastPollMillis, forKey: .lastPollMillis)
+        try c.encode(process, forKey: .process)
     }
 }

@@ -17,6 +17,8 @@ public struct ManagedNode: Sendable, Equatable, Codable {
     /// (critical); nil means the defaults (100 GiB or 10 %, 25 GiB or 3 %).
     public var diskLow: DiskFreeLimit?
     public var diskCritical: DiskFreeLimit?
+    /// Present when the node manager starts and supervises the node itself (`[nodes.launch]`).
+    public var launch: NodeLaunch?
 
     enum CodingKeys: String, CodingKey {
         case name, rest, metrics, keymanager
@@ -24,6 +26,7 @@ public struct ManagedNode: Sendable, Equatable, Codable {
         case dataDir = "data_dir"
         case diskLow = "disk_low"
         case diskCritical = "disk_critical"
+        case launch
     }
 
     public init(
@@ -74,6 +77,19 @@ public struct ManagedNode: Sendable, Equatable, Codable {
             guard HTTPURL(url) != nil else {
                 throw NodeManagerConfig.Invalid(
                     "\(place) \"\(name)\": \(key) must be an http:// URL with a host and port, not \"\(url.prefix(100))\"")
+            }
+        }
+        if var table = try reader.table("launch") {
+            launch = try NodeLaunch(reading: &table, node: name)
+            try table.rejectUnknown()
+            guard let dataDir, dataDir.hasPrefix("/") else {
+                throw NodeManagerConfig.Invalid(
+                    "\(place) \"\(name)\": a launched node needs data_dir, an absolute path (--data-dir)")
+            }
+            if keymanager != nil, keymanagerTokenFile == nil {
+                throw NodeManagerConfig.Invalid(
+                    "\(place) \"\(name)\": a launched node with keymanager needs keymanager_token_file "
+                        + "(Nimbus refuses --keymanager without --keymanager-token-file)")
             }
         }
     }

@@ -20,6 +20,9 @@ public enum IPCMessage: Sendable, Equatable {
     case deviceChange(DeviceChange)
     case installStateRequest
     case installState(InstallState)
+    case nodeProcessesRequest
+    case nodeProcesses([NodeProcessState])
+    case nodeControl(NodeControl)
 
     /// The wire number of this message.
     public var type: MessageType {
@@ -43,6 +46,9 @@ public enum IPCMessage: Sendable, Equatable {
         case .deviceChange: .deviceChange
         case .installStateRequest: .installStateRequest
         case .installState: .installState
+        case .nodeProcessesRequest: .nodeProcessesRequest
+        case .nodeProcesses: .nodeProcesses
+        case .nodeControl: .nodeControl
         }
     }
 
@@ -53,7 +59,8 @@ public enum IPCMessage: Sendable, Equatable {
         case let .ping(nonce), let .pong(nonce): writer.u64(nonce)
         case let .failure(failure): failure.encode(into: &writer)
         case let .ready(steps): writer.array(steps) { $1.encode(into: &$0) }
-        case .shutdown, .roleStatusRequest, .keyStoreStatusRequest, .installStateRequest, .hostKeyRequest: break
+        case .shutdown, .roleStatusRequest, .keyStoreStatusRequest, .installStateRequest, .hostKeyRequest,
+             .nodeProcessesRequest: break
         case let .peerLinkReplaced(peer): writer.u8(peer.rawValue)
         case let .roleStatus(roles): writer.array(roles) { $1.encode(into: &$0) }
         case let .keyStoreStatus(status): status.encode(into: &writer)
@@ -67,6 +74,8 @@ public enum IPCMessage: Sendable, Equatable {
         case let .hostKey(key): writer.byteString(key)
         case let .deviceChange(change): change.encode(into: &writer)
         case let .installState(state): state.encode(into: &writer)
+        case let .nodeProcesses(nodes): writer.array(nodes) { $1.encode(into: &$0) }
+        case let .nodeControl(control): control.encode(into: &writer)
         }
         return writer.bytes
     }
@@ -95,6 +104,10 @@ public enum IPCMessage: Sendable, Equatable {
         case .deviceChange: message = .deviceChange(try DeviceChange(from: &reader))
         case .installStateRequest: message = .installStateRequest
         case .installState: message = .installState(try InstallState(from: &reader))
+        case .nodeProcessesRequest: message = .nodeProcessesRequest
+        case .nodeProcesses:
+            message = .nodeProcesses(try reader.array { (r) throws(IPCError) in try NodeProcessState(from: &r) })
+        case .nodeControl: message = .nodeControl(try NodeControl(from: &reader))
         }
         try reader.finish()
         return message

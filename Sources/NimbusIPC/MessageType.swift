@@ -44,6 +44,12 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
     case installStateRequest = 0x0301
     /// Answer to `installStateRequest`.
     case installState = 0x0302
+    /// Network to installer: the nodes the installer runs itself (`[nodes.launch]`) and their processes.
+    case nodeProcessesRequest = 0x0303
+    /// Answer to `nodeProcessesRequest` and `nodeControl`: every launched node, in configuration order.
+    case nodeProcesses = 0x0304
+    /// Network to installer: start, stop or restart a launched node (`nimbus nodes start|stop|restart`).
+    case nodeControl = 0x0305
 
     /// Whether a frame of this type must carry exactly one file descriptor.
     public var carriesDescriptor: Bool { self == .peerLinkReplaced || self == .keysSession }
@@ -69,6 +75,9 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
         case .deviceChange: "deviceChange"
         case .installStateRequest: "installStateRequest"
         case .installState: "installState"
+        case .nodeProcessesRequest: "nodeProcessesRequest"
+        case .nodeProcesses: "nodeProcesses"
+        case .nodeControl: "nodeControl"
         }
     }
 }

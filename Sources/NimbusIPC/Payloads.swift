@@ -304,3 +304,131 @@ public struct InstallState: Sendable, Equatable {
         schemaVersion = try reader.u32()
     }
 }
+
+/// One node the installer runs itself (`[nodes.launch]`): where its process is and how the last one ended.
+public struct NodeProcessState: Sendable, Equatable {
+    public enum Phase: UInt8, Sendable, CustomStringConvertible {
+        /// Not running and not to be started until asked.
+        case stopped = 0
+        case starting = 1
+        case running = 2
+        case stopping = 3
+        /// Stopped by itself; starts again at `restartAtMillis`.
+        case waiting = 4
+        /// Exited with status 129 (doppelganger detected): stays down until asked.
+        case held = 5
+
+        public var description: String {
+            switch self {
+            case .stopped: "stopped"
+            case .starting: "starting"
+            case .running: "running"
+            case .stopping: "stopping"
+            case .waiting: "waiting"
+            case .held: "held"
+            }
+        }
+    }
+
+    public var name: String
+    public var phase: Phase
+    /// The running process, 0 when none.
+    public var pid: UInt32
+    /// Starts after the first.
+    public var restarts: UInt32
+    /// When the running process started (Unix milliseconds), 0 when none runs.
+    public var sinceMillis: UInt64
+    /// When a waiting node starts again, 0 otherwise.
+    public var restartAtMillis: UInt64
+    /// How the last process ended: its exit status (-1 when it was killed or none ended yet) or the signal (0).
+    public var lastExitCode: Int32
+    public var lastExitSignal: Int32
+    public var lastExitAtMillis: UInt64
+    /// Why the last start failed, "" after a successful one.
+    public var lastError: String
+
+    public init(
+        name: String, phase: Phase, pid: UInt32, restarts: UInt32, sinceMillis: UInt64, restartAtMillis: UInt64,
+        lastExitCode: Int32, lastExitSignal: Int32, lastExitAtMillis: UInt64, lastError: String
+    ) {
+        self.name = name
+        self.phase = phase
+        self.pid = pid
+        self.restarts = restarts
+        self.sinceMillis = sinceMillis
+        self.restartAtMillis = restartAtMillis
+        self.lastExitCode = lastExitCode
+        self.lastExitSignal = lastExitSignal
+        self.lastExitAtMillis = lastExitAtMillis
+        self.lastError = lastError
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.string(name)
+        writer.u8(phase.rawValue)
+        writer.u32(pid)
+        writer.u32(restarts)
+        writer.u64(sinceMillis)
+        writer.u64(restartAtMillis)
+        writer.i32(lastExitCode)
+        writer.i32(lastExitSignal)
+        writer.u64(lastExitAtMillis)
+        writer.string(lastError)
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        name = try reader.string()
+        phase = try reader.enumeration(Phase.self, field: "node process phase")
+        pid = try reader.u32()
+        restarts = try reader.u32()
+        sinceMillis = try reader.u64()
+        restartAtMillis = try reader.u64()
+        lastExitCode = try reader.i32()
+        lastExitSignal = try reader.i32()
+        lastExitAtMillis = try reader.u64()
+        lastError = try reader.string()
+        guard !name.isEmpty, name.utf8.count <= 64 else { throw .invalidValue("a node name is 1 to 64 bytes") }
+        guard (-1...255).contains(lastExitCode), (0...64).contains(lastExitSignal) else {
+            throw .invalidValue("an exit status is -1...255 and a signal 0...64")
+        }
+        guard (phase == .running || phase == .stopping) == (pid != 0) else {
+            throw .invalidValue("a \(phase) node \(pid == 0 ? "needs" : "has no") pid")
+        }
+    }
+}
+
+/// A request to start, stop or restart a node the installer runs.
+public struct NodeControl: Sendable, Equatable {
+    public enum Action: UInt8, Sendable, CustomStringConvertible {
+        case start = 1
+        case stop = 2
+        case restart = 3
+
+        public var description: String {
+            switch self {
+            case .start: "start"
+            case .stop: "stop"
+            case .restart: "restart"
+            }
+        }
+    }
+
+    public var name: String
+    public var action: Action
+
+    public init(name: String, action: Action) {
+        self.name = name
+        self.action = action
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.string(name)
+        writer.u8(action.rawValue)
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        name = try reader.string()
+        action = try reader.enumeration(Action.self, field: "node control action")
+        guard !name.isEmpty, name.utf8.count <= 64 else { throw .invalidValue("a node name is 1 to 64 bytes") }
+    }
+}

@@ -73,6 +73,10 @@ public enum PermissionTable {
                 ping,
                 Permission(.installStateRequest, .request(replies: [.installState, .failure]), from: .parent,
                            in: [.running]),
+                Permission(.nodeProcessesRequest, .request(replies: [.nodeProcesses, .failure]), from: .parent,
+                           in: [.running]),
+                Permission(.nodeControl, .request(replies: [.nodeProcesses, .failure]), from: .parent,
+                           in: [.running]),
             ]
         }
     }

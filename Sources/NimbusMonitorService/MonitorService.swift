@@ -25,14 +25,19 @@ public actor MonitorService {
     private var latestRelease: NimbusVersion?
     /// The last failure logged, so that a source that keeps failing the same way is not logged at every poll.
     private var lastReleaseFailure: String?
+    /// Asks the installer about the nodes it runs (`[nodes.launch]`); nil when it runs none.
+    private let processes: (@Sendable () async -> [String: NodeProcessReport])?
+    private var processReports: [String: NodeProcessReport] = [:]
 
     /// `nodes` empty means: look for a local Nimbus on the default ports (alerted on once it has answered).
     /// `tokens` maps node names to their keymanager token, read before the sandbox closed. `stateDir` is the node
     /// manager's own data directory, whose filesystem is watched too.
     public init(
         nodes: [ManagedNode], tokens: [String: String], client: HTTPClient, store: AlertStore, logger: Logger,
-        nowMillis: UInt64, stateDir: String? = nil, monitoring: MonitoringSettings = MonitoringSettings()
+        nowMillis: UInt64, stateDir: String? = nil, monitoring: MonitoringSettings = MonitoringSettings(),
+        processes: (@Sendable () async -> [String: NodeProcessReport])? = nil
     ) {
+        self.processes = processes
         let implicit = nodes.isEmpty
         let managed = implicit ? [ManagedNode.localDefault] : nodes
         pollers = managed.map { NodePoller(node: $0, implicit: implicit, client: client, token: tokens[$0.name]) }
@@ -58,6 +63,7 @@ public actor MonitorService {
             tasks.append(Task { [weak self] in
                 while !Task.isCancelled {
                     let observation = await poller.poll(nowMillis: Self.nowMillis())
+                    await self?.learnProcesses()
                     await self?.ingest(observation, from: poller)
                     let delay = await poller.delayUntilNextPoll(nowMillis: Self.nowMillis())
                     try? await Task.sleep(for: .milliseconds(Int64(delay)))
@@ -133,7 +139,20 @@ public actor MonitorService {
         tasks = []
     }
 
+    /// The process of a node the installer runs, asked after each poll so that an exit seen as an unreachable node
+    /// is explained by the same round. A failed answer keeps the last one known.
+    private func learnProcesses() async {
+        guard let processes else { return }
+        for (node, report) in await processes() { processReports[node] = report }
+    }
+
     private func ingest(_ observation: NodeObservation, from poller: NodePoller) async {
+        var observation = observation
+        if let process = processReports[observation.node] {
+            observation.stoppedOnPurpose = process.state == "stopped" || process.state == "held"
+            // Held means exactly this: the last process exited with 129 and the installer keeps it down.
+            observation.lastExitStatus = process.state == "held" ? 129 : nil
+        }
         let found = await poller.snapshot.found
         guard !(poller.implicit && !found) else { return }  // no local Nimbus (yet): nothing to alert on
         guard var nodeRules = rules[observation.node] else { return }
@@ -177,7 +196,11 @@ public actor MonitorService {
     /// The latest snapshot of every node.
     public func nodes() async -> [NodeSnapshot] {
         var snapshots: [NodeSnapshot] = []
-        for poller in pollers { snapshots.append(await poller.snapshot) }
+        for poller in pollers {
+            var snapshot = await poller.snapshot
+            snapshot.process = processReports[snapshot.name]
+            snapshots.append(snapshot)
+        }
         return snapshots
     }
 

@@ -47,6 +47,9 @@ public struct NodeObservation: Sendable, Equatable {
     public var processStartTime: Double?
     /// Exit status of the node's last process, when the node manager supervises it (129 = doppelganger).
     public var lastExitStatus: Int32?
+    /// The node manager runs the node and it is down on purpose (stopped on request, or held after a doppelganger
+    /// exit): its silence is expected, not an outage.
+    public var stoppedOnPurpose = false
 
     public init(node: String, atMillis: UInt64) {
         self.node = node

@@ -55,7 +55,9 @@ public struct NodeRules: Sendable {
     }
 
     private func unreachable(_ o: NodeObservation) -> Verdict {
-        o.unreachable.map { .bad($0) } ?? .good
+        guard let reason = o.unreachable else { return .good }
+        // A node stopped on purpose is silent by design; the doppelganger alert speaks for a held node.
+        return o.stoppedOnPurpose ? .unknown : .bad(reason)
     }
 
     private func doppelganger(_ o: NodeObservation) -> Verdict {

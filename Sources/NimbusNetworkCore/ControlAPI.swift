@@ -19,6 +19,8 @@ public struct ControlAPI: Sendable {
         public var devices: @Sendable () async throws -> [DeviceSummary]
         public var metrics: @Sendable () async -> String
         public var wakuStatus: @Sendable () async -> WakuStatusReport?
+        /// Starts, stops or restarts a node the node manager runs; the node's process afterwards.
+        public var controlNode: @Sendable (_ name: String, _ action: NodeControl.Action) async throws -> NodeControlOutcome
 
         public init(
             roleStatus: @escaping @Sendable () async throws -> [RoleInfo],
@@ -29,7 +31,10 @@ public struct ControlAPI: Sendable {
             acknowledge: @escaping @Sendable (Int64, String) async throws -> StoredAlert? = { _, _ in nil },
             devices: @escaping @Sendable () async throws -> [DeviceSummary] = { [] },
             metrics: @escaping @Sendable () async -> String = { "" },
-            wakuStatus: @escaping @Sendable () async -> WakuStatusReport? = { nil }
+            wakuStatus: @escaping @Sendable () async -> WakuStatusReport? = { nil },
+            controlNode: @escaping @Sendable (String, NodeControl.Action) async throws -> NodeControlOutcome = { name, _ in
+                .notLaunched("node \(name) is not run by the node manager")
+            }
         ) {
             self.roleStatus = roleStatus
             self.keyStoreStatus = keyStoreStatus
@@ -40,7 +45,15 @@ public struct ControlAPI: Sendable {
             self.devices = devices
             self.metrics = metrics
             self.wakuStatus = wakuStatus
+            self.controlNode = controlNode
         }
+    }
+
+    /// What a start, stop or restart request came to.
+    public enum NodeControlOutcome: Sendable, Equatable {
+        case done(NodeProcessReport)
+        /// No such node, or one the node manager only watches.
+        case notLaunched(String)
     }
 
     /// An answer: status code and JSON body.
@@ -113,9 +126,26 @@ public struct ControlAPI: Sendable {
                     return self.error(500, "cannot acknowledge alert \(id): \(error)")
                 }
             }
+            if path.hasPrefix("/v1/nodes/"), let slash = path.lastIndex(of: "/"), slash > path.index(path.startIndex, offsetBy: 9) {
+                let name = String(path[path.index(path.startIndex, offsetBy: 10)..<slash])
+                let verb = String(path[path.index(after: slash)...])
+                if let action = Self.nodeActions[verb], !name.isEmpty, !name.contains("/") {
+                    guard method == "POST" else { return methodNotAllowed(method, path) }
+                    do {
+                        switch try await backends.controlNode(name, action) {
+                        case let .done(process): return Response(status: 200, body: Self.encode(process))
+                        case let .notLaunched(why): return error(404, why)
+                        }
+                    } catch {
+                        return self.error(503, "cannot \(verb) node \(name): \(error)")
+                    }
+                }
+            }
             return error(404, "no such endpoint: \(path)")
         }
     }
+
+    private static let nodeActions: [String: NodeControl.Action] = ["start": .start, "stop": .stop, "restart": .restart]
 
     private func status() async -> Response {
         let roles: [RoleInfo]

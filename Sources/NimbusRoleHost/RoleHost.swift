@@ -30,7 +30,8 @@ public final class RoleHost: Sendable {
     public static func boot(
         _ role: Role, keptCapabilities: [String], dumpable: Bool, readOnlyPaths: [String], readWritePaths: [String],
         databaseFile: String, migrations: [SchemaMigration],
-        moreReadOnlyPaths: (RoleArguments) -> [String] = { _ in [] }
+        moreReadOnlyPaths: (RoleArguments) -> [String] = { _ in [] },
+        moreReadWritePaths: (RoleArguments) -> [String] = { _ in [] }
     ) -> RoleHost {
         let executable = "nimbus-nm-\(role)"
         SignalWaiter.block()
@@ -46,7 +47,7 @@ public final class RoleHost: Sendable {
                 // and crashes the process when it cannot. Worker ids are not known in advance, so /proc is readable
                 // (read only; sensitive files of other processes stay behind the kernel's ptrace checks).
                 readOnly: ["/proc"] + readOnlyPaths + moreReadOnlyPaths(arguments),
-                readWrite: [arguments.stateDir] + readWritePaths
+                readWrite: [arguments.stateDir] + readWritePaths + moreReadWritePaths(arguments)
                     + (arguments.controlSocket.map { [($0 as NSString).deletingLastPathComponent] } ?? [])))
         var report: SandboxReport
         do {

@@ -113,5 +113,16 @@ public enum RoleSchema {
             );
             CREATE UNIQUE INDEX installs_single_active ON installs(active) WHERE active = 1;
             """),
+        // A launched node that was stopped on request or after a doppelganger exit stays down across restarts of
+        // the node manager (and of the host) until someone starts it.
+        SchemaMigration(
+            "2-node-holds",
+            """
+            CREATE TABLE node_holds (
+                name TEXT PRIMARY KEY NOT NULL,
+                reason TEXT NOT NULL CHECK (reason IN ('stopped', 'doppelganger')),
+                since_millis INTEGER NOT NULL
+            );
+            """),
     ]
 }

@@ -65,13 +65,23 @@ do {
 }
 let httpClient = HTTPClient()
 let alertStore = AlertStore(database: database)
+let signer = PeerLink(link: .networkSigner, local: .network)
+let installer = PeerLink(link: .networkInstaller, local: .network)
+
+/// The nodes the installer runs (`[nodes.launch]`), keyed by name; empty when it cannot answer.
+@Sendable func nodeProcesses(_ message: IPCMessage = .nodeProcessesRequest) async throws -> [String: NodeProcessReport] {
+    let reply = try await installer.request(message, timeout: .seconds(5))
+    guard case let .nodeProcesses(states) = reply else {
+        if case let .failure(failure) = reply { throw failure }
+        throw LinkError.unexpectedReply(peer: .installer, reply.type)
+    }
+    return Dictionary(states.map { ($0.name, NodeProcessReport($0)) }, uniquingKeysWith: { first, _ in first })
+}
+let askInstaller: @Sendable () async -> [String: NodeProcessReport] = { (try? await nodeProcesses()) ?? [:] }
 let monitor = MonitorService(
     nodes: nodes, tokens: tokens, client: httpClient, store: alertStore, logger: host.logger,
     nowMillis: UInt64(Date().timeIntervalSince1970 * 1000), stateDir: host.arguments.stateDir,
-    monitoring: monitoringSettings)
-
-let signer = PeerLink(link: .networkSigner, local: .network)
-let installer = PeerLink(link: .networkInstaller, local: .network)
+    monitoring: monitoringSettings, processes: nodes.contains { $0.launch != nil } ? askInstaller : nil)
 
 guard let socketPath = host.arguments.controlSocket else {
     RoleProcess.fail(host.logger, "--control-socket is required for the network role", code: RoleExitCode.usage)
@@ -121,7 +131,18 @@ let api = ControlAPI(
             }
         },
         metrics: { await monitor.metricsText() },
-        wakuStatus: { await waku.status() }))
+        wakuStatus: { await waku.status() },
+        controlNode: { name, action in
+            guard nodes.contains(where: { $0.name == name && $0.launch != nil }) else {
+                return .notLaunched(nodes.contains { $0.name == name }
+                    ? "node \(name) is not run by the node manager (it has no [nodes.launch]); start it the way it was set up"
+                    : "no node named \(name)")
+            }
+            guard let report = try await nodeProcesses(.nodeControl(NodeControl(name: name, action: action)))[name] else {
+                throw LinkError.unexpectedReply(peer: .installer, .nodeProcesses)
+            }
+            return .done(report)
+        }))
 
 // The audit trail is written off the event loop, in order.
 let auditQueue = DispatchQueue(label: "control-audit")

@@ -44,6 +44,15 @@ struct RoleLauncher {
             arguments.monitoringJSON = (try? encoder.encode(settings.monitoring)).map { String(decoding: $0, as: UTF8.self) }
             arguments.keysSocket = settings.keysSocket
         }
+        if role == .installer {
+            // Only the nodes it runs: the rest of the node list is none of its business.
+            let launched = settings.nodes.filter { $0.launch != nil }
+            if !launched.isEmpty {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                arguments.nodesJSON = (try? encoder.encode(launched)).map { String(decoding: $0, as: UTF8.self) }
+            }
+        }
         if role == .signer {
             arguments.keysClients = keysClients()
             arguments.withdrawalAddress = settings.keysWithdrawalAddress
@@ -70,54 +79,15 @@ struct RoleLauncher {
         return environment
     }
 
-    /// Why a spawn failed.
-    struct Failure: Error, CustomStringConvertible {
-        var step: Int32
-        var errno: Int32
-        var description: String {
-            let what = switch step {
-            case 1: "fork"
-            case 2: "resetting signals"
-            case 3: "starting a session"
-            case 4: "entering a user namespace"
-            case 5: "entering a network namespace"
-            case 6: "placing descriptors"
-            case 7: "exec"
-            default: "step \(step)"
-            }
-            return "\(what) failed: \(String(cString: strerror(errno)))"
-        }
-    }
-
     /// Starts `role` with `descriptors` at 3, 4, ...; returns its pid.
-    func spawn(_ role: Role, descriptors: [Int32], newNetNamespace: Bool, newUserNamespace: Bool) throws(Failure) -> Int32 {
+    func spawn(_ role: Role, descriptors: [Int32], newNetNamespace: Bool, newUserNamespace: Bool)
+        throws(ChildSpawn.Failure) -> Int32
+    {
         let path = executable(role)
-        let argv = [path] + arguments(role).arguments
-        let envp = environment()
-        var pid: pid_t = 0
-        var step: Int32 = 0
-        var error: Int32 = 0
-        let result = withCStrings(argv) { argvPointer in
-            withCStrings(envp) { envpPointer in
-                descriptors.withUnsafeBufferPointer { fds in
-                    path.withCString { pathPointer in
-                        var request = nm_spawn_request(
-                            path: pathPointer, argv: argvPointer, envp: envpPointer, fds: fds.baseAddress,
-                            nfds: Int32(fds.count), new_net_namespace: newNetNamespace ? 1 : 0,
-                            new_user_namespace: newUserNamespace ? 1 : 0)
-                        return nm_spawn(&request, &pid, &step, &error)
-                    }
-                }
-            }
-        }
-        guard result == 0 else { throw Failure(step: step, errno: error) }
-        return pid
+        var child = ChildSpawn(path: path, arguments: [path] + arguments(role).arguments, environment: environment())
+        child.descriptors = descriptors
+        child.newNetNamespace = newNetNamespace
+        child.newUserNamespace = newUserNamespace
+        return try child.spawn()
     }
-}
-
-/// Calls `body` with a NULL-terminated C array of the strings, valid only during the call.
-func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-    let pointers = strings.map { strdup($0) } + [nil]
-    defer { pointers.forEach { free($0) } }
-    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }

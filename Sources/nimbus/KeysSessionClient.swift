@@ -100,34 +100,16 @@ final class KeysSessionClient {
     }
 
     private static func spawn(argv: [String], environment: [String], descriptor: Int32, net: Bool, user: Bool, error: inout Int32) -> pid_t? {
-        let pointers = argv.map { strdup($0) } + [nil]
-        let environmentPointers = environment.map { strdup($0) } + [nil]
-        defer {
-            pointers.forEach { free($0) }
-            environmentPointers.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        var step: Int32 = 0
-        var childErrno: Int32 = 0
-        let fds = [descriptor]
-        let result = pointers.withUnsafeBufferPointer { argvPointer in
-            environmentPointers.withUnsafeBufferPointer { envPointer in
-                fds.withUnsafeBufferPointer { fdPointer in
-                    argv[0].withCString { path in
-                        var request = nm_spawn_request(
-                            path: path, argv: argvPointer.baseAddress, envp: envPointer.baseAddress,
-                            fds: fdPointer.baseAddress, nfds: 1, new_net_namespace: net ? 1 : 0,
-                            new_user_namespace: user ? 1 : 0)
-                        return nm_spawn(&request, &pid, &step, &childErrno)
-                    }
-                }
-            }
-        }
-        guard result == 0 else {
-            error = childErrno
+        var child = ChildSpawn(path: argv[0], arguments: argv, environment: environment)
+        child.descriptors = [descriptor]
+        child.newNetNamespace = net
+        child.newUserNamespace = user
+        do {
+            return try child.spawn()
+        } catch let failure {
+            error = failure.errno
             return nil
         }
-        return pid
     }
 
     // MARK: the conversation

@@ -5,46 +5,99 @@ import NimbusAPI
 /// `nimbus nodes [--json]`: each managed node's health, sync, peers, version and validators.
 struct NodesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "nodes", abstract: "Show the Nimbus nodes the node manager watches.")
+        commandName: "nodes", abstract: "Show the Nimbus nodes the node manager watches; start, stop or restart those it runs.",
+        subcommands: [List.self, Control.Start.self, Control.Stop.self, Control.Restart.self],
+        defaultSubcommand: List.self)
 
-    @OptionGroup var connection: ConnectionOptions
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Show the nodes (the default).")
 
-    @Flag(name: .long, help: "Print the stable JSON form (docs/cli.md).")
-    var json = false
+        @OptionGroup var connection: ConnectionOptions
 
-    func run() async {
-        await reportingErrors(body)
+        @Flag(name: .long, help: "Print the stable JSON form (docs/cli.md).")
+        var json = false
+
+        func run() async {
+            await reportingErrors(body)
+        }
+
+        private func body() async throws {
+            let report: NodesReport = try await ControlClient(socketPath: connection.resolvedSocket).getJSON("/v1/nodes")
+            if json {
+                print(JSONOutput.pretty(report))
+                return
+            }
+            if report.nodes.isEmpty {
+                print("no nodes configured")
+                return
+            }
+            var rows = [["NODE", "REST", "STATE", "HEAD", "DISTANCE", "PEERS", "VERSION", "VALIDATORS", "PROCESS"]]
+            for node in report.nodes {
+                let state: String
+                if !node.found { state = "not found" }
+                else if !node.reachable { state = "unreachable" }
+                else if node.elOffline == true { state = "EL offline" }
+                else if node.isSyncing == true { state = "syncing" }
+                else if node.isOptimistic == true { state = "optimistic" }
+                else { state = "synced" }
+                rows.append([
+                    node.name, node.rest, state, node.headSlot.map(String.init) ?? "-",
+                    node.syncDistance.map(String.init) ?? "-", node.peers.map(String.init) ?? "-", node.version ?? "-",
+                    node.validators.map(String.init) ?? "-", node.process.map(ProcessText.short) ?? "-",
+                ])
+            }
+            print(Table.render(rows), terminator: "")
+            for node in report.nodes where !node.reachable {
+                if let error = node.error { print("\(node.name): \(error)") }
+            }
+        }
     }
 
-    private func body() async throws {
-        let report: NodesReport = try await ControlClient(socketPath: connection.resolvedSocket).getJSON("/v1/nodes")
-        if json {
-            print(JSONOutput.pretty(report))
-            return
+    /// `nimbus nodes start|stop|restart NAME`, for nodes with `[nodes.launch]`.
+    enum Control {
+        struct Start: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "start",
+                abstract: "Start a node the node manager runs (also after a doppelganger exit, once the other instance is gone).")
+            @OptionGroup var connection: ConnectionOptions
+            @Argument(help: "The node's name, as in [[nodes]].") var name: String
+            func run() async { await reportingErrors { try await Control.send("start", name, connection) } }
         }
-        if report.nodes.isEmpty {
-            print("no nodes configured")
-            return
+
+        struct Stop: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "stop", abstract: "Stop a node the node manager runs; it stays stopped until started.")
+            @OptionGroup var connection: ConnectionOptions
+            @Argument(help: "The node's name, as in [[nodes]].") var name: String
+            func run() async { await reportingErrors { try await Control.send("stop", name, connection) } }
         }
-        var rows = [["NODE", "REST", "STATE", "HEAD", "DISTANCE", "PEERS", "VERSION", "VALIDATORS"]]
-        for node in report.nodes {
-            let state: String
-            if !node.found { state = "not found" }
-            else if !node.reachable { state = "unreachable" }
-            else if node.elOffline == true { state = "EL offline" }
-            else if node.isSyncing == true { state = "syncing" }
-            else if node.isOptimistic == true { state = "optimistic" }
-            else { state = "synced" }
-            rows.append([
-                node.name, node.rest, state, node.headSlot.map(String.init) ?? "-",
-                node.syncDistance.map(String.init) ?? "-", node.peers.map(String.init) ?? "-", node.version ?? "-",
-                node.validators.map(String.init) ?? "-",
-            ])
+
+        struct Restart: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "restart", abstract: "Stop a node the node manager runs and start it again.")
+            @OptionGroup var connection: ConnectionOptions
+            @Argument(help: "The node's name, as in [[nodes]].") var name: String
+            func run() async { await reportingErrors { try await Control.send("restart", name, connection) } }
         }
-        print(Table.render(rows), terminator: "")
-        for node in report.nodes where !node.reachable {
-            if let error = node.error { print("\(node.name): \(error)") }
+
+        static func send(_ verb: String, _ name: String, _ connection: ConnectionOptions) async throws {
+            let encoded = name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name
+            let process: NodeProcessReport = try await ControlClient(socketPath: connection.resolvedSocket)
+                .getJSON("/v1/nodes/\(encoded)/\(verb)", method: "POST")
+            print("\(name): \(ProcessText.short(process))")
         }
+    }
+}
+
+/// A node's process in a few words.
+enum ProcessText {
+    static func short(_ process: NodeProcessReport) -> String {
+        var text = process.state
+        if let pid = process.pid { text += " (pid \(pid))" }
+        if process.state == "held" { text += ": doppelganger exit, start it once the other instance is gone" }
+        if process.state == "waiting", let at = process.restartAt { text += ", restarts at \(at)" }
+        if let error = process.lastError { text += ": \(error)" }
+        return text
     }
 }
 

@@ -37,7 +37,7 @@ struct DevModeTests {
             #expect(facts.capEff == 0)
         }
         #expect(report.signer?.schemaVersion == 3)
-        #expect(report.installer?.schemaVersion == 1)
+        #expect(report.installer?.schemaVersion == 2)
         // The daemon said at start what is and is not in force.
         #expect(daemon.logText.contains("dev mode: roles keep this user's identity"))
         #expect(daemon.logText.contains("msg=\"role sandboxed and ready\" child=signer"))

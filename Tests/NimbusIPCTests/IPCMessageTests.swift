@@ -33,6 +33,17 @@ import Testing
         .deviceChange(DeviceChange(id: 3, name: "Ana's laptop", staticKey: [UInt8](repeating: 9, count: 32), revoked: false)),
         .installStateRequest,
         .installState(InstallState(phase: .idle, activeVersion: "v24.9.0", installedVersions: ["v24.9.0"], schemaVersion: 1)),
+        .nodeProcessesRequest,
+        .nodeProcesses([
+            NodeProcessState(
+                name: "hoodi", phase: .running, pid: 4242, restarts: 2, sinceMillis: 1_700_000_000_000,
+                restartAtMillis: 0, lastExitCode: 1, lastExitSignal: 0, lastExitAtMillis: 1_699_999_999_000,
+                lastError: ""),
+            NodeProcessState(
+                name: "mainnet", phase: .held, pid: 0, restarts: 0, sinceMillis: 0, restartAtMillis: 0,
+                lastExitCode: 129, lastExitSignal: 0, lastExitAtMillis: 1_700_000_000_500, lastError: ""),
+        ]),
+        .nodeControl(NodeControl(name: "hoodi", action: .restart)),
     ]
 
     @Test func everyTypeHasASample() {
@@ -73,6 +84,35 @@ import Testing
         }
         #expect(throws: IPCError.invalidUTF8) {
             try IPCMessage.decode(type: .failure, body: [0, 1, 0, 0, 0, 2, 0xC3, 0x28])
+        }
+    }
+
+    /// A node process report must make sense, not only parse: a pid exactly while a process runs, a real exit
+    /// status, a named node.
+    @Test func nodeProcessReportsThatMakeNoSenseAreRejected() {
+        func body(phase: NodeProcessState.Phase, pid: UInt32, code: Int32 = -1, signal: Int32 = 0, name: String = "n")
+            -> [UInt8]
+        {
+            IPCMessage.nodeProcesses([
+                NodeProcessState(
+                    name: name, phase: phase, pid: pid, restarts: 0, sinceMillis: 0, restartAtMillis: 0,
+                    lastExitCode: code, lastExitSignal: signal, lastExitAtMillis: 0, lastError: "")
+            ]).encodedBody()
+        }
+        #expect(throws: IPCError.invalidValue("a running node needs pid")) {
+            try IPCMessage.decode(type: .nodeProcesses, body: body(phase: .running, pid: 0))
+        }
+        #expect(throws: IPCError.invalidValue("a held node has no pid")) {
+            try IPCMessage.decode(type: .nodeProcesses, body: body(phase: .held, pid: 7))
+        }
+        #expect(throws: IPCError.invalidValue("an exit status is -1...255 and a signal 0...64")) {
+            try IPCMessage.decode(type: .nodeProcesses, body: body(phase: .stopped, pid: 0, code: 300))
+        }
+        #expect(throws: IPCError.invalidValue("a node name is 1 to 64 bytes")) {
+            try IPCMessage.decode(type: .nodeProcesses, body: body(phase: .stopped, pid: 0, name: ""))
+        }
+        #expect(throws: IPCError.invalidEnum(field: "node control action", value: 0)) {
+            try IPCMessage.decode(type: .nodeControl, body: [0, 0, 0, 1, 0x6E, 0])
         }
     }
 

@@ -21,6 +21,19 @@ typedef struct nm_spawn_request {
     /// 1: the child first enters a new user namespace mapping its own uid and gid to themselves, which lets an
     /// unprivileged parent give it a network namespace.
     int new_user_namespace;
+    /// Descriptors for the child's standard input, output and error; -1 keeps the parent's.
+    int stdin_fd;
+    int stdout_fd;
+    int stderr_fd;
+    /// 1: the child takes `uid`, `gid` and the supplementary `groups` (setgroups, setresgid, setresuid) before
+    /// exec, which drops every capability of a root parent (needs CAP_SETUID and CAP_SETGID).
+    int set_identity;
+    uid_t uid;
+    gid_t gid;
+    const gid_t *groups;
+    int ngroups;
+    /// The signal the child gets when the spawning thread dies (PR_SET_PDEATHSIG); 0 means SIGKILL.
+    int death_signal;
 } nm_spawn_request;
 
 /// The step of the child set-up that failed, reported with its errno.
@@ -33,11 +46,14 @@ enum nm_spawn_step {
     NM_SPAWN_STEP_NET_NAMESPACE = 5,
     NM_SPAWN_STEP_DESCRIPTORS = 6,
     NM_SPAWN_STEP_EXEC = 7,
+    NM_SPAWN_STEP_IDENTITY = 8,
+    NM_SPAWN_STEP_STDIO = 9,
 };
 
 /// Forks and execs `request->path`. Between fork and exec the child calls only async-signal-safe functions:
-/// it resets signal dispositions and mask, starts a new session, asks for SIGKILL when the parent dies, enters the
-/// requested namespaces, moves the link descriptors to 3.. and closes every other descriptor.
+/// it resets signal dispositions and mask, starts a new session, enters the requested namespaces, takes the requested
+/// identity, asks for `death_signal` when the spawning thread dies, places the standard descriptors, moves the link
+/// descriptors to 3.. and closes every other descriptor.
 /// Returns 0 and the pid on success, or -1 with `*failed_step` and `*child_errno` saying what failed.
 int nm_spawn(const nm_spawn_request *request, pid_t *pid, int *failed_step, int *child_errno);
 
