@@ -254,6 +254,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "NimbusIPCTests", dependencies: ["NimbusIPC"]),
         .testTarget(name: "NimbusSupervisorCoreTests", dependencies: ["NimbusSupervisorCore"]),
+        .testTarget(name: "NimbusInstallerCoreTests", dependencies: ["NimbusInstallerCore", "NimbusConfig", "NimbusIPC"]),
         .testTarget(name: "NimbusConfigTests", dependencies: ["NimbusConfig"]),
         .testTarget(name: "NimbusStoreTests", dependencies: ["NimbusStore"]),
         .testTarget(name: "NimbusRuntimeTests", dependencies: ["NimbusRuntime", "NimbusIPC"]),

@@ -208,6 +208,25 @@ import Testing
         #expect(AlertKind.doppelgangerExit.severity == .critical)
     }
 
+    /// A node the node manager keeps down on purpose (held, or stopped on request) is silent by design: no
+    /// unreachable verdict either way, and the doppelganger rule clears once the node answers again.
+    @Test func aNodeDownOnPurposeIsNotAnOutage() {
+        var rules = NodeRules(node: "hoodi")
+        var o = NodeObservation(node: "hoodi", atMillis: 0)
+        o.unreachable = "connection refused"
+        o.stoppedOnPurpose = true
+        #expect(verdict(.nodeUnreachable, rules.evaluate(o)) == .unknown)
+        o.lastExitStatus = 129
+        #expect(verdict(.nodeUnreachable, rules.evaluate(o)) == .unknown)
+        #expect(verdict(.doppelgangerExit, rules.evaluate(o)) == .bad("nimbus_beacon_node exited with status 129 (doppelganger detected)"))
+        var back = NodeObservation(node: "hoodi", atMillis: 1000)
+        back.syncDistance = 0
+        #expect(verdict(.doppelgangerExit, rules.evaluate(back)) == .good)
+        var crashed = NodeObservation(node: "hoodi", atMillis: 2000)
+        crashed.unreachable = "connection refused"
+        #expect(verdict(.nodeUnreachable, rules.evaluate(crashed)) == .bad("connection refused"))
+    }
+
     @Test func hostDiskAndClock() {
         let rules = HostRules()
         let thresholds = AlertThresholds()

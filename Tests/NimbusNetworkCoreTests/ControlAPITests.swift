@@ -21,7 +21,31 @@ import Testing
             installState: { InstallState(phase: .idle, activeVersion: "", installedVersions: [], schemaVersion: 1) },
             nodes: { NodesReport(nodes: [NodeSnapshot(name: "hoodi", rest: "http://127.0.0.1:5052")]) },
             acknowledge: { id, _ in id == 7 ? acknowledged : nil },
-            metrics: { "nimbus_nm_node_up{node=\"hoodi\"} 1\n" }))
+            metrics: { "nimbus_nm_node_up{node=\"hoodi\"} 1\n" },
+            controlNode: { name, action in
+                guard name == "hoodi" else { return .notLaunched("no node named \(name)") }
+                return .done(NodeProcessReport(NodeProcessState(
+                    name: name, phase: action == .stop ? .stopping : .starting, pid: action == .stop ? 9 : 0,
+                    restarts: 0, sinceMillis: 0, restartAtMillis: 0, lastExitCode: -1, lastExitSignal: 0,
+                    lastExitAtMillis: 0, lastError: "")))
+            }))
+    }
+
+    @Test func nodesAreStartedStoppedAndRestartedByPOSTOnly() async throws {
+        let api = api()
+        for (verb, state) in [("start", "starting"), ("stop", "stopping"), ("restart", "starting")] {
+            let response = await api.handle(method: "POST", path: "/v1/nodes/hoodi/\(verb)")
+            #expect(response.status == 200)
+            let report = try JSONDecoder().decode(NodeProcessReport.self, from: Data(response.body))
+            #expect(report.state == state)
+        }
+        #expect(await api.handle(method: "GET", path: "/v1/nodes/hoodi/start").status == 405)
+        let unknown = await api.handle(method: "POST", path: "/v1/nodes/mainnet/start")
+        #expect(unknown.status == 404)
+        #expect(try json(unknown)["error"] as? String == "no node named mainnet")
+        #expect(await api.handle(method: "POST", path: "/v1/nodes/hoodi/reboot").status == 404)
+        #expect(await api.handle(method: "POST", path: "/v1/nodes//start").status == 404)
+        #expect(await api.handle(method: "POST", path: "/v1/nodes/a/b/start").status == 404)
     }
 
     private func json(_ response: ControlAPI.Response) throws -> [String: Any] {
