@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "CNimbusHost", path: "Sources/CNimbusHost"),
         .target(name: "CNimbusSodium", path: "Sources/CNimbusSodium", linkerSettings: [.linkedLibrary("sodium")]),
         .target(name: "CNimbusZlib", path: "Sources/CNimbusZlib", linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "CNimbusCurl", path: "Sources/CNimbusCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(
             name: "CNimbusSandbox", path: "Sources/CNimbusSandbox",
             linkerSettings: [.linkedLibrary("seccomp"), .linkedLibrary("cap")]
@@ -185,7 +186,7 @@ let package = Package(
         .target(
             name: "NimbusMonitorService",
             dependencies: [
-                "NimbusMonitoring", "NimbusConfig", "NimbusHTTPClient", "NimbusStore", "CNimbusHost", "NimbusAPI",
+                "NimbusMonitoring", "NimbusConfig", "NimbusHTTPClient", "NimbusStore", "CNimbusHost", "NimbusAPI", "NimbusIPC",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -236,6 +237,7 @@ let package = Package(
             name: "nimbus-nm-installer",
             dependencies: [
                 "NimbusInstallerCore", "NimbusRoleHost", "NimbusConfig", "NimbusRuntime", "NimbusStore", "NimbusIPC",
+                "CNimbusCurl", "NimbusAPI",
                 .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

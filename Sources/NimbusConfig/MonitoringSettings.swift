@@ -17,6 +17,8 @@ public struct MonitoringSettings: Sendable, Equatable, Codable {
     /// Where to ask for the latest release; nil: release tracking is off (`version_behind` never has a verdict).
     public var releaseURL: String?
     public var releasePollSeconds: Int
+    /// `[releases] ca_file`: the trust store for an https:// source when not the system's.
+    public var releaseCAFile: String?
     /// `node_restarting`: this many seconds back, three process starts make the alert.
     public var restartWindowSeconds: Int
     /// `[monitoring] host_poll_seconds`: how often disks and the clock are observed.
@@ -33,7 +35,7 @@ public struct MonitoringSettings: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case releaseURL, releasePollSeconds, restartWindowSeconds, hostPollSeconds
+        case releaseURL, releasePollSeconds, restartWindowSeconds, hostPollSeconds, releaseCAFile
     }
 
     public init(from decoder: any Decoder) throws {
@@ -41,6 +43,7 @@ public struct MonitoringSettings: Sendable, Equatable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         releaseURL = try container.decodeIfPresent(String.self, forKey: .releaseURL)
         releasePollSeconds = try container.decode(Int.self, forKey: .releasePollSeconds)
+        releaseCAFile = try container.decodeIfPresent(String.self, forKey: .releaseCAFile)
         restartWindowSeconds = try container.decode(Int.self, forKey: .restartWindowSeconds)
         hostPollSeconds = try container.decodeIfPresent(Int.self, forKey: .hostPollSeconds) ?? Self.defaultHostPollSeconds
     }

@@ -34,6 +34,9 @@ public struct NodeManagerConfig: Sendable, Equatable {
     public var releasesURL: String?
     /// `[releases] poll_seconds`: how often to ask.
     public var releasesPollSeconds: Int?
+    /// `[releases] ca_file`: certificates to trust for an https:// source instead of the system's (a mirror with
+    /// its own CA; tests).
+    public var releasesCAFile: String?
     /// `[monitoring] restart_window_seconds`: the window in which three node restarts raise `node_restarting`.
     public var restartWindowSeconds: Int?
     /// `[monitoring] host_poll_seconds`: how often disks and the clock are observed.
@@ -95,6 +98,10 @@ public struct NodeManagerConfig: Sendable, Equatable {
             releasesURL = try releases.string("url")
             if let url = releasesURL, !url.isEmpty, WebURL(url) == nil {
                 throw Invalid("\(source): [releases] url must be an http:// or https:// URL (or \"\" for none), not \"\(url)\"")
+            }
+            releasesCAFile = try releases.string("ca_file")
+            if let file = releasesCAFile, !file.hasPrefix("/") {
+                throw Invalid("\(source): [releases] ca_file must be an absolute path, not \"\(file)\"")
             }
             releasesPollSeconds = try releases.int("poll_seconds")
             if let seconds = releasesPollSeconds, !MonitoringSettings.releasePollRange.contains(seconds) {

@@ -92,6 +92,7 @@ public struct Settings: Sendable, Equatable {
             releasePollSeconds: config.releasesPollSeconds ?? MonitoringSettings.defaultReleasePollSeconds,
             restartWindowSeconds: config.restartWindowSeconds ?? MonitoringSettings.defaultRestartWindowSeconds,
             hostPollSeconds: config.hostPollSeconds ?? MonitoringSettings.defaultHostPollSeconds)
+        settings.monitoring.releaseCAFile = config.releasesCAFile
         // Dev mode is self-contained: a service node on loopback, and no public fleet unless configured.
         let listen = overrides.wakuListen ?? config.wakuListen
         switch config.wakuMode {

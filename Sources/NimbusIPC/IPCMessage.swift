@@ -23,6 +23,8 @@ public enum IPCMessage: Sendable, Equatable {
     case nodeProcessesRequest
     case nodeProcesses([NodeProcessState])
     case nodeControl(NodeControl)
+    case latestReleaseRequest
+    case releaseDocument(ReleaseDocument)
 
     /// The wire number of this message.
     public var type: MessageType {
@@ -49,6 +51,8 @@ public enum IPCMessage: Sendable, Equatable {
         case .nodeProcessesRequest: .nodeProcessesRequest
         case .nodeProcesses: .nodeProcesses
         case .nodeControl: .nodeControl
+        case .latestReleaseRequest: .latestReleaseRequest
+        case .releaseDocument: .releaseDocument
         }
     }
 
@@ -60,7 +64,7 @@ public enum IPCMessage: Sendable, Equatable {
         case let .failure(failure): failure.encode(into: &writer)
         case let .ready(steps): writer.array(steps) { $1.encode(into: &$0) }
         case .shutdown, .roleStatusRequest, .keyStoreStatusRequest, .installStateRequest, .hostKeyRequest,
-             .nodeProcessesRequest: break
+             .nodeProcessesRequest, .latestReleaseRequest: break
         case let .peerLinkReplaced(peer): writer.u8(peer.rawValue)
         case let .roleStatus(roles): writer.array(roles) { $1.encode(into: &$0) }
         case let .keyStoreStatus(status): status.encode(into: &writer)
@@ -76,6 +80,7 @@ public enum IPCMessage: Sendable, Equatable {
         case let .installState(state): state.encode(into: &writer)
         case let .nodeProcesses(nodes): writer.array(nodes) { $1.encode(into: &$0) }
         case let .nodeControl(control): control.encode(into: &writer)
+        case let .releaseDocument(document): document.encode(into: &writer)
         }
         return writer.bytes
     }
@@ -108,6 +113,8 @@ public enum IPCMessage: Sendable, Equatable {
         case .nodeProcesses:
             message = .nodeProcesses(try reader.array { (r) throws(IPCError) in try NodeProcessState(from: &r) })
         case .nodeControl: message = .nodeControl(try NodeControl(from: &reader))
+        case .latestReleaseRequest: message = .latestReleaseRequest
+        case .releaseDocument: message = .releaseDocument(try ReleaseDocument(from: &reader))
         }
         try reader.finish()
         return message

@@ -50,6 +50,10 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
     case nodeProcesses = 0x0304
     /// Network to installer: start, stop or restart a launched node (`nimbus nodes start|stop|restart`).
     case nodeControl = 0x0305
+    /// Network to installer: fetch the configured release source (`[releases] url`) now.
+    case latestReleaseRequest = 0x0306
+    /// Answer to `latestReleaseRequest`: the source's status and body, unparsed.
+    case releaseDocument = 0x0307
 
     /// Whether a frame of this type must carry exactly one file descriptor.
     public var carriesDescriptor: Bool { self == .peerLinkReplaced || self == .keysSession }
@@ -78,6 +82,8 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
         case .nodeProcessesRequest: "nodeProcessesRequest"
         case .nodeProcesses: "nodeProcesses"
         case .nodeControl: "nodeControl"
+        case .latestReleaseRequest: "latestReleaseRequest"
+        case .releaseDocument: "releaseDocument"
         }
     }
 }

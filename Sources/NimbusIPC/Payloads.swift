@@ -432,3 +432,33 @@ public struct NodeControl: Sendable, Equatable {
         guard !name.isEmpty, name.utf8.count <= 64 else { throw .invalidValue("a node name is 1 to 64 bytes") }
     }
 }
+
+/// What the release source answered, fetched by the installer (TLS through libcurl) and read by the network role,
+/// which parses it: the privileged role parses nothing of it.
+public struct ReleaseDocument: Sendable, Equatable {
+    /// The largest body carried: GitHub's `releases/latest` with long notes is tens of KiB.
+    public static let maximumBody = 768 << 10
+
+    /// The HTTP status of the final response.
+    public var status: UInt16
+    public var body: [UInt8]
+
+    public init(status: UInt16, body: [UInt8]) {
+        self.status = status
+        self.body = body
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.u16(status)
+        writer.byteString(body)
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        status = try reader.u16()
+        body = try reader.byteString()
+        guard (100...599).contains(status) else { throw .invalidValue("an HTTP status is 100...599, not \(status)") }
+        guard body.count <= Self.maximumBody else {
+            throw .invalidValue("a release document is at most \(Self.maximumBody) bytes, not \(body.count)")
+        }
+    }
+}

@@ -77,6 +77,8 @@ public enum PermissionTable {
                            in: [.running]),
                 Permission(.nodeControl, .request(replies: [.nodeProcesses, .failure]), from: .parent,
                            in: [.running]),
+                Permission(.latestReleaseRequest, .request(replies: [.releaseDocument, .failure]), from: .parent,
+                           in: [.running]),
             ]
         }
     }

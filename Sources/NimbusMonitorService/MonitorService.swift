@@ -3,6 +3,7 @@ import NimbusAPI
 import Logging
 import NimbusConfig
 import NimbusHTTPClient
+import NimbusIPC
 import NimbusMonitoring
 import NimbusStore
 
@@ -35,7 +36,8 @@ public actor MonitorService {
     public init(
         nodes: [ManagedNode], tokens: [String: String], client: HTTPClient, store: AlertStore, logger: Logger,
         nowMillis: UInt64, stateDir: String? = nil, monitoring: MonitoringSettings = MonitoringSettings(),
-        processes: (@Sendable () async -> [String: NodeProcessReport])? = nil
+        processes: (@Sendable () async -> [String: NodeProcessReport])? = nil,
+        releaseFetch: (@Sendable () async throws -> ReleaseDocument)? = nil
     ) {
         self.processes = processes
         let implicit = nodes.isEmpty
@@ -46,7 +48,7 @@ public actor MonitorService {
         self.logger = logger
         startedAtMillis = nowMillis
         self.monitoring = monitoring
-        releases = monitoring.releaseURL.flatMap { ReleaseSource(url: $0, client: client) }
+        releases = monitoring.releaseURL.flatMap { url in releaseFetch.map { ReleaseSource(url: url, fetch: $0) } }
         var thresholds = AlertThresholds()
         thresholds.restartWindowMillis = UInt64(monitoring.restartWindowSeconds) * 1000
         for node in managed { rules[node.name] = NodeRules(node: node.name, thresholds: thresholds) }
@@ -81,20 +83,15 @@ public actor MonitorService {
     }
 
     /// Polls the release source: first soon after start (a node just set up may already be behind), then every
-    /// `releasePollSeconds`. An https:// source is not polled while the HTTP client has no TLS: said once.
+    /// `releasePollSeconds`.
     private func startReleaseTracking() {
         guard let releases else {
             logger.info("release tracking is off: version_behind has no release to compare with")
             return
         }
-        guard !releases.url.secure else {
-            let why = "release tracking is off: https:// release sources are not supported yet (no TLS); "
-                + "set [releases] url to an http:// mirror, or \"\" to silence this"
-            logger.warning("\(why)", metadata: [
-                    "url": "\(monitoring.releaseURL ?? "")",
-                ])
-            return
-        }
+        logger.info("release tracking", metadata: [
+            "url": "\(releases.url)", "every_seconds": "\(monitoring.releasePollSeconds)",
+        ])
         let interval = UInt64(monitoring.releasePollSeconds) * 1000
         tasks.append(Task { [weak self] in
             // A few seconds, not at once: the role has just started, and its nodes' first polls come first.

@@ -1,19 +1,17 @@
-import NimbusAPI
-import NimbusConfig
-import NimbusHTTPClient
+import NimbusIPC
 import NimbusMonitoring
 
-/// Asks a release source (GitHub's releases API by default) for the newest Nimbus release, for `version_behind`.
-/// One GET per poll, with a deadline and a bound on the answer (GitHub's includes the release notes).
+/// The newest Nimbus release, for `version_behind`, from the configured source (GitHub's releases API by default).
+/// The installer fetches it (TLS through libcurl, bounded, one transfer at a time); this side only reads the answer,
+/// because the network role is the one that parses outside bytes.
 public struct ReleaseSource: Sendable {
-    public let url: WebURL
-    private let client: HTTPClient
+    /// The configured URL, for the log.
+    public let url: String
+    private let fetch: @Sendable () async throws -> ReleaseDocument
 
-    /// Nil when `text` is not an http(s) URL (the configuration was checked already; this is the role's own guard).
-    public init?(url text: String, client: HTTPClient) {
-        guard let url = WebURL(text) else { return nil }
+    public init(url: String, fetch: @escaping @Sendable () async throws -> ReleaseDocument) {
         self.url = url
-        self.client = client
+        self.fetch = fetch
     }
 
     /// Why no release came back, in words for the log: never the answer's bytes beyond a short, cleaned tag.
@@ -22,28 +20,20 @@ public struct ReleaseSource: Sendable {
     }
 
     public func latest() async throws(Failure) -> NimbusVersion {
-        // The HTTP client speaks plain HTTP only (no TLS yet): asking an https:// source would send HTTP to port
-        // 443. MonitorService does not poll such a source; this guard keeps the client from ever doing so.
-        guard !url.secure else { throw Failure(description: "https:// is not supported yet (no TLS in the HTTP client)") }
-        let response: HTTPClient.Response
+        let document: ReleaseDocument
         do {
-            response = try await client.request(
-                .GET, url.target, at: .tcp(host: url.host, port: url.port),
-                headers: [
-                    // GitHub's API refuses requests without a User-Agent, and asks for its media type.
-                    ("Accept", "application/vnd.github+json"),
-                    ("User-Agent", "nimbus-node-manager/\(NodeManagerVersion.current)"),
-                ],
-                timeout: .seconds(15), maximumBody: 4 << 20)
+            document = try await fetch()
+        } catch let failure as NimbusIPC.Failure {
+            throw Failure(description: failure.message)
         } catch {
-            throw Failure(description: error.description)
+            throw Failure(description: "\(error)")
         }
-        guard response.status == 200 else {
+        guard document.status == 200 else {
             // 403 and 429 are GitHub's rate limit; 404 a repository without releases or a wrong URL.
-            throw Failure(description: "\(url.host):\(url.port) answered HTTP \(response.status)")
+            throw Failure(description: "the release source answered HTTP \(document.status)")
         }
         do {
-            return try LatestRelease.parse(response.body)
+            return try LatestRelease.parse(document.body)
         } catch {
             throw Failure(description: error.description)
         }

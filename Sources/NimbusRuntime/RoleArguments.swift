@@ -28,6 +28,9 @@ public struct RoleArguments: Sendable, Equatable {
     public var keysClients: String?
     /// The signer: `[keys] withdrawal_address`.
     public var withdrawalAddress: String?
+    /// The installer's release source (`[releases] url`) and its trust store (`[releases] ca_file`).
+    public var releasesURL: String?
+    public var releasesCAFile: String?
     /// The network role: where to accept `nimbus keys` sessions.
     public var keysSocket: String?
 
@@ -49,6 +52,8 @@ public struct RoleArguments: Sendable, Equatable {
         if let monitoringJSON { out += ["--monitoring", monitoringJSON] }
         if let keysClients { out += ["--keys-clients", keysClients] }
         if let withdrawalAddress { out += ["--withdrawal-address", withdrawalAddress] }
+        if let releasesURL { out += ["--releases-url", releasesURL] }
+        if let releasesCAFile { out += ["--releases-ca-file", releasesCAFile] }
         if let keysSocket { out += ["--keys-socket", keysSocket] }
         return out
     }
@@ -66,6 +71,7 @@ public struct RoleArguments: Sendable, Equatable {
         let valued: Set<String> = [
             "--state-dir", "--policy", "--user", "--log-level", "--mode", "--control-socket", "--control-socket-mode",
             "--nodes", "--waku", "--monitoring", "--keys-clients", "--withdrawal-address", "--keys-socket",
+            "--releases-url", "--releases-ca-file",
         ]
         while index < arguments.count {
             let flag = arguments[index]
@@ -103,6 +109,8 @@ public struct RoleArguments: Sendable, Equatable {
         parsed.monitoringJSON = values["--monitoring"]
         parsed.keysClients = values["--keys-clients"]
         parsed.withdrawalAddress = values["--withdrawal-address"]
+        parsed.releasesURL = values["--releases-url"]
+        parsed.releasesCAFile = values["--releases-ca-file"]
         parsed.keysSocket = values["--keys-socket"]
         if let mode = values["--control-socket-mode"] {
             guard let bits = UInt32(mode, radix: 8), bits <= 0o777 else {

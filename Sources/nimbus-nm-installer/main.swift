@@ -3,6 +3,7 @@
 // direct use: nimbus-node-manager starts it.
 import Foundation
 import GRDB
+import NimbusAPI
 import NimbusConfig
 import NimbusIPC
 import NimbusInstallerCore
@@ -81,6 +82,9 @@ let processes = NodeProcesses(specs: specs, holds: holds, logger: host.logger) {
     }
 }
 
+let releases = ReleaseFetcher(
+    url: host.arguments.releasesURL, caFile: host.arguments.releasesCAFile, version: NodeManagerVersion.current)
+
 host.lockDown()
 
 /// The reply to a request from the network role.
@@ -103,7 +107,13 @@ let network = PeerLink(link: .networkInstaller, local: .installer)
     network.attach(
         descriptor: descriptor,
         onEvent: { channel, event in
-            if case let .request(id, message) = event { channel.reply(to: id, answer(message)) }
+            guard case let .request(id, message) = event else { return }
+            if case .latestReleaseRequest = message {
+                // A transfer takes seconds: answered from the fetch queue, so node requests are not held up.
+                releases.fetch { channel.reply(to: id, $0) }
+            } else {
+                channel.reply(to: id, answer(message))
+            }
         },
         onClose: { _, closure in host.peerLinkClosed(.networkInstaller, closure) })
 }

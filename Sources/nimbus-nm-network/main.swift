@@ -81,7 +81,16 @@ let askInstaller: @Sendable () async -> [String: NodeProcessReport] = { (try? aw
 let monitor = MonitorService(
     nodes: nodes, tokens: tokens, client: httpClient, store: alertStore, logger: host.logger,
     nowMillis: UInt64(Date().timeIntervalSince1970 * 1000), stateDir: host.arguments.stateDir,
-    monitoring: monitoringSettings, processes: nodes.contains { $0.launch != nil } ? askInstaller : nil)
+    monitoring: monitoringSettings, processes: nodes.contains { $0.launch != nil } ? askInstaller : nil,
+    releaseFetch: {
+        // The installer's transfer is bounded at 15 s; the rest is queueing behind an earlier one.
+        let reply = try await installer.request(.latestReleaseRequest, timeout: .seconds(40))
+        switch reply {
+        case let .releaseDocument(document): return document
+        case let .failure(failure): throw failure
+        default: throw LinkError.unexpectedReply(peer: .installer, reply.type)
+        }
+    })
 
 guard let socketPath = host.arguments.controlSocket else {
     RoleProcess.fail(host.logger, "--control-socket is required for the network role", code: RoleExitCode.usage)

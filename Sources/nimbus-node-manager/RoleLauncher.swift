@@ -45,6 +45,9 @@ struct RoleLauncher {
             arguments.keysSocket = settings.keysSocket
         }
         if role == .installer {
+            // The installer fetches what the release source says; the network role reads it (it parses outside bytes).
+            arguments.releasesURL = settings.monitoring.releaseURL
+            arguments.releasesCAFile = settings.monitoring.releaseCAFile
             // Only the nodes it runs: the rest of the node list is none of its business.
             let launched = settings.nodes.filter { $0.launch != nil }
             if !launched.isEmpty {

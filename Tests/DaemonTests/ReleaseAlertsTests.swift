@@ -192,43 +192,116 @@ struct ReleaseAlertsTests {
         simulator.stop()
     }
 
-    /// The HTTP client has no TLS yet: an https:// source (GitHub's, the default in system mode) is not polled at
-    /// all, rather than sent plain HTTP on port 443, and the log says so. Pointed here at the loopback server, which
-    /// must see no request.
-    @Test func anHTTPSSourceIsNotPolledWithoutTLS() async throws {
-        try Privilege.requireRoot()
-        let server = try ReleaseServer(body: Self.release("v99.0.0"))
-        defer { server.stop() }
-        let daemon = try Daemon(name: "release-https")
-        let simulator = try Simulator(root: daemon.root)
-        try simulator.start()
-        let config = daemon.root.appendingPathComponent("config.toml")
-        try """
-            [releases]
-            url = "https://127.0.0.1:\(server.port)/repos/status-im/nimbus-eth2/releases/latest"
-            poll_seconds = 1
+    /// A loopback HTTPS source with its own throwaway CA (`Oracles/tls_release_server.py`).
+    final class TLSReleaseServer: @unchecked Sendable {
+        let port: Int
+        let caFile: URL
+        let bodyFile: URL
+        let requestsFile: URL
+        private let process: Process
 
-            [[nodes]]
-            name = "sim"
-            rest = "http://127.0.0.1:\(simulator.rest)"
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let started = UInt64(Date().timeIntervalSince1970 * 1000)
-        try await daemon.start(["--dev", "--config", config.path, "--data-dir", daemon.dataDir.path,
+        init(directory: URL, body: String) throws {
+            caFile = directory.appendingPathComponent("release-ca.pem")
+            bodyFile = directory.appendingPathComponent("release.json")
+            requestsFile = directory.appendingPathComponent("release-requests.txt")
+            try body.write(to: bodyFile, atomically: true, encoding: .utf8)
+            FileManager.default.createFile(atPath: requestsFile.path, contents: nil)
+            let python = ProcessInfo.processInfo.environment["NIMBUS_ORACLE_PYTHON"]
+                ?? ManagerSpec.repository.appendingPathComponent(".venv/bin/python3").path
+            try #require(FileManager.default.isExecutableFile(atPath: python),
+                         "no Python at \(python): run scripts/oracles (CI does) or set NIMBUS_ORACLE_PYTHON")
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = [
+                ManagerSpec.repository.appendingPathComponent("Tests/DaemonTests/Oracles/tls_release_server.py").path,
+                "--ca-out", caFile.path, "--body-file", bodyFile.path, "--requests-out", requestsFile.path,
+                "--port-out", directory.appendingPathComponent("release-port.txt").path,
+            ]
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            // The port arrives in a file once the server listens (key generation takes a moment).
+            let portFile = directory.appendingPathComponent("release-port.txt")
+            let deadline = Date().addingTimeInterval(30)
+            var text: String?
+            while text == nil, Date() < deadline, process.isRunning {
+                text = try? String(contentsOf: portFile, encoding: .utf8)
+                if text == nil { usleep(50_000) }
+            }
+            port = try #require(text.flatMap { Int($0) }, "the TLS release server did not start")
+        }
+
+        /// Request heads received over TLS so far.
+        var requests: [String] {
+            ((try? String(contentsOf: requestsFile, encoding: .utf8)) ?? "").split(separator: "\u{1e}\n").map(String.init)
+        }
+
+        func stop() {
+            guard process.isRunning else { return }
+            // SIGKILL: the test runner's blocked signals are inherited, SIGTERM among them.
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        deinit { stop() }
+    }
+
+    /// GitHub's source is https://: the installer fetches it over TLS (libcurl, OpenSSL) and the network role reads
+    /// what it got. With `[releases] ca_file` naming the server's CA, `version_behind` fires from an HTTPS answer;
+    /// without it, the system's trust store refuses the certificate, nothing is fetched (the server never sees a
+    /// request) and the log says why.
+    @Test func anHTTPSSourceIsFetchedOverTLSAndAnUntrustedOneIsRefused() async throws {
+        try Privilege.requireRoot()
+        let daemon = try Daemon(name: "release-https")
+        let server = try TLSReleaseServer(directory: daemon.root, body: Self.release("v99.0.0"))
+        defer { server.stop() }
+        let simulator = try Simulator(root: daemon.root)
+        simulator.extraArguments = ["--sim-version=24.9.0"]
+        try simulator.start()
+        defer { simulator.stop() }
+        let url = "https://127.0.0.1:\(server.port)/repos/status-im/nimbus-eth2/releases/latest"
+        func configure(caFile: URL?) throws -> URL {
+            let config = daemon.root.appendingPathComponent("config.toml")
+            try """
+                [releases]
+                url = "\(url)"
+                poll_seconds = 1
+                \(caFile.map { "ca_file = \"\($0.path)\"" } ?? "")
+
+                [[nodes]]
+                name = "sim"
+                rest = "http://127.0.0.1:\(simulator.rest)"
+                metrics = "http://127.0.0.1:\(simulator.metrics)"
+                """.write(to: config, atomically: true, encoding: .utf8)
+            return config
+        }
+
+        // Untrusted first: the handshake fails, so no HTTP request reaches the server.
+        try await daemon.start(["--dev", "--config", try configure(caFile: nil).path, "--data-dir", daemon.dataDir.path,
                                 "--policy-dir", Daemon.policyDir.path, "--waku-listen", "127.0.0.1:0"])
-        try await daemon.waitUntil("the monitor says release tracking is off", timeout: 30) {
-            daemon.logText.contains("https:// release sources are not supported yet")
+        try await daemon.waitUntil("the refused certificate is logged", timeout: 60) {
+            daemon.logText.contains("cannot learn the latest Nimbus release")
         }
-        // Past the first poll a one-second source would have had, and a node poll later still.
-        try await daemon.waitUntil("the node is polled 8 s after start", timeout: 60) {
-            let result = try await Daemon.run(
-                try Daemon.executable("nimbus"), ["--socket", daemon.socket.path, "nodes", "--json"])
-            let nodes = try JSONDecoder().decode(NodesReport.self, from: Data(result.stdout.utf8))
-            return (nodes.nodes.first?.lastPollMillis ?? 0) > started + 8000
-        }
-        #expect(server.served.isEmpty)
+        let refusal = daemon.logText.split(separator: "\n").first { $0.contains("cannot learn the latest Nimbus release") }
+        #expect(refusal?.contains("certificate") == true, "\(refusal ?? "")")
+        #expect(server.requests.isEmpty)
         #expect(try await alerts(daemon).alerts.filter { $0.kind == "version_behind" }.isEmpty)
         _ = try await daemon.stop()
-        simulator.stop()
+
+        // Trusted through [releases] ca_file: fetched over TLS, and the node is behind.
+        try await daemon.start(["--dev", "--config", try configure(caFile: server.caFile).path, "--data-dir",
+                                daemon.dataDir.path, "--policy-dir", Daemon.policyDir.path, "--waku-listen", "127.0.0.1:0"])
+        var found: StoredAlert?
+        try await daemon.waitUntil("version_behind fires from the HTTPS source", timeout: 60) {
+            found = try await alerts(daemon).alerts.first { $0.kind == "version_behind" && $0.resolvedAtMillis == nil }
+            return found != nil
+        }
+        #expect(found?.diagnosis == "running v24.9.0, latest release v99.0.0")
+        let head = try #require(server.requests.first)
+        #expect(head.hasPrefix("GET /repos/status-im/nimbus-eth2/releases/latest HTTP/1.1\n"), "\(head)")
+        #expect(head.contains("User-Agent: nimbus-node-manager/"), "\(head)")
+        #expect(head.contains("Accept: application/vnd.github+json"), "\(head)")
+        #expect(!head.lowercased().contains("accept-encoding"), "no compressed answers asked for")
+        _ = try await daemon.stop()
     }
 }
 

@@ -44,6 +44,8 @@ import Testing
                 lastExitCode: 129, lastExitSignal: 0, lastExitAtMillis: 1_700_000_000_500, lastError: ""),
         ]),
         .nodeControl(NodeControl(name: "hoodi", action: .restart)),
+        .latestReleaseRequest,
+        .releaseDocument(ReleaseDocument(status: 200, body: Array(#"{"tag_name":"v24.9.0"}"#.utf8))),
     ]
 
     @Test func everyTypeHasASample() {
@@ -110,6 +112,9 @@ import Testing
         }
         #expect(throws: IPCError.invalidValue("a node name is 1 to 64 bytes")) {
             try IPCMessage.decode(type: .nodeProcesses, body: body(phase: .stopped, pid: 0, name: ""))
+        }
+        #expect(throws: IPCError.invalidValue("an HTTP status is 100...599, not 42")) {
+            try IPCMessage.decode(type: .releaseDocument, body: IPCMessage.releaseDocument(ReleaseDocument(status: 42, body: [])).encodedBody())
         }
         #expect(throws: IPCError.invalidEnum(field: "node control action", value: 0)) {
             try IPCMessage.decode(type: .nodeControl, body: [0, 0, 0, 1, 0x6E, 0])
