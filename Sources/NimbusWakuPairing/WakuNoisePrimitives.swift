@@ -19,17 +19,21 @@ enum WakuNoisePrimitives {
         return (0..<outputs).map { Array(bytes[($0 * length)..<(($0 + 1) * length)]) }
     }
 
-    /// X25519. BoringSSL refuses a peer key that yields the all-zero secret (a low-order point): such a key is refused
-    /// as invalid, as 43/WAKU2-DEVICE-PAIRING asks for keys that are "not a valid public key".
+    /// X25519. A peer key that yields the all-zero secret (a low-order point) is refused as invalid, as
+    /// 43/WAKU2-DEVICE-PAIRING asks for keys that are "not a valid public key". swift-crypto returns that secret
+    /// without complaint, so the check is here; the OR over all bytes keeps it free of an early exit.
     static func dh(_ privateKey: Curve25519.KeyAgreement.PrivateKey, _ publicKey: [UInt8])
         throws(WakuPairingError) -> [UInt8]
     {
+        let secret: [UInt8]
         do {
             let peer = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: publicKey)
-            return try privateKey.sharedSecretFromKeyAgreement(with: peer).withUnsafeBytes { Array($0) }
+            secret = try privateKey.sharedSecretFromKeyAgreement(with: peer).withUnsafeBytes { Array($0) }
         } catch {
             throw .invalidPublicKey
         }
+        guard secret.reduce(0, |) != 0 else { throw .invalidPublicKey }
+        return secret
     }
 
     /// Every handshake and transport payload is padded with PKCS#7 to a multiple of 248 bytes before encryption (so

@@ -443,9 +443,10 @@ def say(obj):
 
 def hear():
     line = sys.stdin.readline()
-    if not line:
+    request = json.loads(line) if line else {"quit": True}
+    if "quit" in request:  # the other side is done, whatever step this peer was at
         raise EOFError
-    return json.loads(line)
+    return request
 
 
 def fresh_party(initiator, lie):
@@ -480,8 +481,6 @@ def peer(role, lie):
     me.finish()
     while True:
         request = hear()
-        if "quit" in request:
-            return
         if "seal" in request:
             say({"payload": me.out.seal(bytes.fromhex(request["seal"])).hex()})
         else:
