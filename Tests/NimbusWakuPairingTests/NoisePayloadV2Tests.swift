@@ -30,7 +30,9 @@ import Testing
     @Test func refusesEveryTruncation() throws {
         let bytes = try Self.handshake().encoded()
         for length in 0..<bytes.count {
-            let error = #expect(throws: WakuPairingError.self) { try NoisePayloadV2.decode(Array(bytes.prefix(length))) }
+            let error = #expect(throws: WakuPairingError.self) {
+                try NoisePayloadV2.decode(Array(bytes.prefix(length)))
+            }
             guard case .payloadTruncated(let field)? = error else {
                 Issue.record("prefix of \(length) bytes: \(String(describing: error))")
                 continue

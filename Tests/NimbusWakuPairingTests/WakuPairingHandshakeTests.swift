@@ -176,7 +176,8 @@ import Testing
             .qrKeyLength(field: "ephemeral key", bytes: 31), .nametagFormat, .payloadTruncated(field: "nametag"),
             .payloadTrailingBytes(1), .unknownProtocolID(9), .publicKeyFlag(2), .handshakeMessageLength,
             .handshakeMessageTooLong, .unexpectedHandshakeKeys(step: 2), .wrongProtocolForStep(0), .unexpectedNametag,
-            .messagesLost(missed: 2), .invalidPublicKey, .decryptionFailed, .badPadding, .payloadLength(step: 1, bytes: 3),
+            .messagesLost(missed: 2), .invalidPublicKey, .decryptionFailed, .badPadding,
+            .payloadLength(step: 1, bytes: 3),
             .committedStaticKeyMismatch, .authCodeRejected, .notExpected(state: "x"), .failed, .nonceExhausted,
             .messageTooLong(5),
         ]

@@ -77,7 +77,8 @@ import Testing
         let shown = try python.receive()
         var alice = WakuPairingHandshake(
             initiatorScanning: try WakuPairingQR(parsing: try Self.string(shown, "qr")),
-            qrMessageNametag: try MessageNametag(hex: try Self.string(shown, "nametag")), secrets: Fixtures.randomSecrets())
+            qrMessageNametag: try MessageNametag(hex: try Self.string(shown, "nametag")),
+            secrets: Fixtures.randomSecrets())
         try python.send(["message": Fixtures.hex(try Fixtures.published(try alice.start()))])
         _ = try python.receive()
         _ = try alice.confirmAuthCode()

@@ -110,7 +110,8 @@ import Testing
         #expect(tag.hex == "a3893dd090bfb615405b297c9d8e38c9")
         #expect(tag.bytes.first == 0xA3)
         for bad in ["", "a3893dd090bfb615405b297c9d8e38", "a3893dd090bfb615405b297c9d8e38c9aa",
-                    "g3893dd090bfb615405b297c9d8e38c9", "a3893dd090bfb615405b297c9d8e38c ", "0xa3893dd090bfb615405b297c9d8e3"] {
+                    "g3893dd090bfb615405b297c9d8e38c9", "a3893dd090bfb615405b297c9d8e38c ",
+                    "0xa3893dd090bfb615405b297c9d8e3"] {
             #expect(throws: WakuPairingError.nametagFormat, "\(bad)") { try MessageNametag(hex: bad) }
         }
     }

@@ -111,12 +111,14 @@ import Testing
 
         #expect(aliceSession.nextOutboundNametag.hex == output.transport_nametags.initiator_to_responder[0])
         #expect(bobSession.nextOutboundNametag.hex == output.transport_nametags.responder_to_initiator[0])
-        for (plaintext, expected) in zip(input.transport.initiator_to_responder, output.transport.initiator_to_responder) {
+        let there = zip(input.transport.initiator_to_responder, output.transport.initiator_to_responder)
+        for (plaintext, expected) in there {
             let payload = try aliceSession.seal(try Fixtures.bytes(plaintext))
             #expect(hex(payload) == expected)
             #expect(hex(try bobSession.open(payload)) == plaintext)
         }
-        for (plaintext, expected) in zip(input.transport.responder_to_initiator, output.transport.responder_to_initiator) {
+        let back = zip(input.transport.responder_to_initiator, output.transport.responder_to_initiator)
+        for (plaintext, expected) in back {
             let payload = try bobSession.seal(try Fixtures.bytes(plaintext))
             #expect(hex(payload) == expected)
             #expect(hex(try aliceSession.open(payload)) == plaintext)

@@ -20,7 +20,8 @@ Usage:
   then, both: <- {"seal": hex}  -> {"payload": hex};   <- {"open": hex} -> {"plaintext": hex};   <- {"quit": true}
 
 --open-wrong makes the peer lie: it commits to its static key with one random value and opens the commitment with
-another, as a device that swapped its static key after the codes were compared would. Bytes are lowercase hex. A refused message answers {"error": "..."} and the peer exits with status 0; a nonzero
+another, as a device that swapped its static key after the codes were compared would. Bytes are lowercase hex. A
+refused message answers {"error": "..."} and the peer exits with status 0; a nonzero
 status is a crash.
 """
 
