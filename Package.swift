@@ -103,6 +103,11 @@ let package = Package(
             dependencies: ["CNimbusSodium", "NimbusKeys", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+        // 43/WAKU2-DEVICE-PAIRING (the GUI's js-waku pairing): QR, PayloadV2, the WakuPairing Noise handshake.
+        .target(
+            name: "NimbusWakuPairing", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
 
         // MARK: Development and test tools (not packaged)
         .target(
@@ -304,6 +309,11 @@ let package = Package(
         ),
         .testTarget(name: "NimbusSessionTests", dependencies: ["NimbusSession", "NimbusLibp2p"]),
         .testTarget(name: "NimbusPairingTests", dependencies: ["NimbusPairing", "NimbusKeys"]),
+        .testTarget(
+            name: "NimbusWakuPairingTests",
+            dependencies: ["NimbusWakuPairing", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Oracles", "WakuPairingVectors.json"]
+        ),
         .testTarget(name: "NimbusKeysSessionTests", dependencies: ["NimbusKeysSession"]),
         .testTarget(
             name: "NimbusSignerKeysTests", dependencies: ["NimbusSignerKeys", "NimbusKeysSession", "NimbusKeys"]),
