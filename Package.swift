@@ -224,6 +224,7 @@ let package = Package(
             dependencies: [
                 "NimbusNetworkCore", "NimbusRoleHost", "NimbusControlServer", "NimbusMonitorService", "NimbusConfig",
                 "NimbusHTTPClient", "NimbusAPI", "NimbusWaku", "NimbusLibp2p", "NimbusMultiformats", "NimbusSession",
+                "NimbusWakuPairing",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -251,7 +252,8 @@ let package = Package(
             name: "nimbus",
             dependencies: [
                 "NimbusAPI", "NimbusHTTPClient", "NimbusKeysSession", "CNimbusSpawn", "NimbusPairing", "NimbusWaku", "NimbusRuntime",
-                "NimbusLibp2p", "NimbusSession", "NimbusRemote", .product(name: "Crypto", package: "swift-crypto"),
+                "NimbusLibp2p", "NimbusSession", "NimbusRemote", "NimbusWakuPairing",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -111,6 +111,7 @@ final class ControlHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
     private let inFlight: RequestCounter
     private var head: HTTPRequestHead?
     private var bodyBytes = 0
+    private var body: [UInt8] = []
     private var peer = ControlPeer(pid: 0, uid: UInt32.max, gid: UInt32.max)
 
     init(api: ControlAPI, logger: Logger, audit: @escaping @Sendable (ControlAuditEntry) -> Void, inFlight: RequestCounter) {
@@ -137,8 +138,10 @@ final class ControlHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         case let .head(requestHead):
             head = requestHead
             bodyBytes = 0
+            body = []
         case let .body(buffer):
             bodyBytes += buffer.readableBytes
+            if bodyBytes <= ControlServer.maximumBodyBytes { body += buffer.readableBytesView }
         case .end:
             guard let requestHead = head else { return }
             head = nil
@@ -151,8 +154,10 @@ final class ControlHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
             let api = self.api
             let loop = context.eventLoop
             let contextBox = NIOLoopBound(context, eventLoop: loop)
+            let requestBody = body
+            body = []
             Task {
-                let response = await api.handle(method: requestHead.method.rawValue, path: requestHead.uri)
+                let response = await api.handle(method: requestHead.method.rawValue, path: requestHead.uri, body: requestBody)
                 loop.execute { [self] in respond(context: contextBox.value, head: requestHead, response: response) }
             }
         }

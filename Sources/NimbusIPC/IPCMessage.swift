@@ -18,6 +18,7 @@ public enum IPCMessage: Sendable, Equatable {
     case hostKeyRequest
     case hostKey([UInt8])
     case deviceChange(DeviceChange)
+    case networkPairedDevice(NetworkPairedDevice)
     case installStateRequest
     case installState(InstallState)
     case nodeProcessesRequest
@@ -46,6 +47,7 @@ public enum IPCMessage: Sendable, Equatable {
         case .hostKeyRequest: .hostKeyRequest
         case .hostKey: .hostKey
         case .deviceChange: .deviceChange
+        case .networkPairedDevice: .networkPairedDevice
         case .installStateRequest: .installStateRequest
         case .installState: .installState
         case .nodeProcessesRequest: .nodeProcessesRequest
@@ -77,6 +79,7 @@ public enum IPCMessage: Sendable, Equatable {
             writer.byteString(payload)
         case let .hostKey(key): writer.byteString(key)
         case let .deviceChange(change): change.encode(into: &writer)
+        case let .networkPairedDevice(device): device.encode(into: &writer)
         case let .installState(state): state.encode(into: &writer)
         case let .nodeProcesses(nodes): writer.array(nodes) { $1.encode(into: &$0) }
         case let .nodeControl(control): control.encode(into: &writer)
@@ -107,6 +110,7 @@ public enum IPCMessage: Sendable, Equatable {
         case .hostKeyRequest: message = .hostKeyRequest
         case .hostKey: message = .hostKey(try reader.byteString())
         case .deviceChange: message = .deviceChange(try DeviceChange(from: &reader))
+        case .networkPairedDevice: message = .networkPairedDevice(try NetworkPairedDevice(from: &reader))
         case .installStateRequest: message = .installStateRequest
         case .installState: message = .installState(try InstallState(from: &reader))
         case .nodeProcessesRequest: message = .nodeProcessesRequest

@@ -39,6 +39,9 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
     case hostKey = 0x0208
     /// Signer to network: a device was paired (its pinned key) or revoked; the network role admits or drops it.
     case deviceChange = 0x0209
+    /// Network to signer: a device paired through `nimbus pair --qr` (43/WAKU2-DEVICE-PAIRING); the signer records it
+    /// as vouched for by the network role and answers with `deviceChange`.
+    case networkPairedDevice = 0x020A
 
     /// Network to installer: what is installed and what the installer is doing.
     case installStateRequest = 0x0301
@@ -77,6 +80,7 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
         case .hostKeyRequest: "hostKeyRequest"
         case .hostKey: "hostKey"
         case .deviceChange: "deviceChange"
+        case .networkPairedDevice: "networkPairedDevice"
         case .installStateRequest: "installStateRequest"
         case .installState: "installState"
         case .nodeProcessesRequest: "nodeProcessesRequest"

@@ -256,6 +256,30 @@ public struct DeviceChange: Sendable, Equatable {
     }
 }
 
+/// A device the network role paired through the 43/WAKU2-DEVICE-PAIRING flow (`nimbus pair --qr`), which it runs
+/// itself because the handshake uses its session key. The signer records it as vouched for by the network role.
+public struct NetworkPairedDevice: Sendable, Equatable {
+    public var name: String
+    public var staticKey: [UInt8]
+
+    public init(name: String, staticKey: [UInt8]) {
+        self.name = name
+        self.staticKey = staticKey
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.string(name)
+        writer.byteString(staticKey)
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        name = try reader.string()
+        staticKey = try reader.byteString()
+        guard staticKey.count == 32 else { throw .invalidValue("a device key is 32 bytes, not \(staticKey.count)") }
+        guard !name.isEmpty, name.utf8.count <= 64 else { throw .invalidValue("a device name is 1 to 64 bytes") }
+    }
+}
+
 /// What the installer has installed and what it is doing.
 public struct InstallState: Sendable, Equatable {
     /// The installer's current activity.

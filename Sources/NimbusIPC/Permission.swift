@@ -67,6 +67,7 @@ public enum PermissionTable {
                 Permission(.pairingMessage, .notification(once: false), from: .parent, in: [.running]),
                 Permission(.hostKeyRequest, .request(replies: [.hostKey, .failure]), from: .child, in: [.running]),
                 Permission(.deviceChange, .notification(once: false), from: .child, in: [.running]),
+                Permission(.networkPairedDevice, .notification(once: false), from: .parent, in: [.running]),
             ]
         case .networkInstaller:
             return [

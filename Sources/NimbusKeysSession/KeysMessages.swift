@@ -119,13 +119,17 @@ public struct DeviceInfo: Codable, Sendable, Equatable {
     public var staticKey: String
     public var pairedAt: String
     public var revokedAt: String?
+    /// `cpace` (`nimbus pair CODE`, authenticated in the signer) or `waku-noise` (`nimbus pair --qr`, run by the
+    /// network role); nil from older signers.
+    public var method: String?
 
-    public init(id: Int64, name: String, staticKey: String, pairedAt: String, revokedAt: String?) {
+    public init(id: Int64, name: String, staticKey: String, pairedAt: String, revokedAt: String?, method: String? = nil) {
         self.id = id
         self.name = name
         self.staticKey = staticKey
         self.pairedAt = pairedAt
         self.revokedAt = revokedAt
+        self.method = method
     }
 }
 

@@ -21,6 +21,9 @@ public struct ControlAPI: Sendable {
         public var wakuStatus: @Sendable () async -> WakuStatusReport?
         /// Starts, stops or restarts a node the node manager runs; the node's process afterwards.
         public var controlNode: @Sendable (_ name: String, _ action: NodeControl.Action) async throws -> NodeControlOutcome
+        /// `nimbus pair --qr`: starts the 43/WAKU2-DEVICE-PAIRING handshake; then the person's verdict on the code.
+        public var wakuPairingStart: @Sendable (WakuPairingStart) async throws -> WakuPairingStarted
+        public var wakuPairingConfirm: @Sendable (_ pairing: String, _ same: Bool) async throws -> WakuPairingDone
 
         public init(
             roleStatus: @escaping @Sendable () async throws -> [RoleInfo],
@@ -34,6 +37,12 @@ public struct ControlAPI: Sendable {
             wakuStatus: @escaping @Sendable () async -> WakuStatusReport? = { nil },
             controlNode: @escaping @Sendable (String, NodeControl.Action) async throws -> NodeControlOutcome = { name, _ in
                 .notLaunched("node \(name) is not run by the node manager")
+            },
+            wakuPairingStart: @escaping @Sendable (WakuPairingStart) async throws -> WakuPairingStarted = { _ in
+                throw Refused(status: 503, message: "Waku device pairing is not available")
+            },
+            wakuPairingConfirm: @escaping @Sendable (String, Bool) async throws -> WakuPairingDone = { _, _ in
+                throw Refused(status: 503, message: "Waku device pairing is not available")
             }
         ) {
             self.roleStatus = roleStatus
@@ -46,6 +55,20 @@ public struct ControlAPI: Sendable {
             self.metrics = metrics
             self.wakuStatus = wakuStatus
             self.controlNode = controlNode
+            self.wakuPairingStart = wakuPairingStart
+            self.wakuPairingConfirm = wakuPairingConfirm
+        }
+    }
+
+    /// A backend's refusal with the HTTP status and words to answer with.
+    public struct Refused: Error, Sendable, Equatable, CustomStringConvertible {
+        public var status: Int
+        public var message: String
+        public var description: String { message }
+
+        public init(status: Int, message: String) {
+            self.status = status
+            self.message = message
         }
     }
 
@@ -80,7 +103,8 @@ public struct ControlAPI: Sendable {
     /// Routes one request. `path` is the request target; a query string is ignored for now.
     /// `device` is who asks: `local` on the control socket, `device-<id>` through a session; it decides whose
     /// outbox `/v1/alerts` shows and acknowledges.
-    public func handle(method: String, path target: String, device: String = "local") async -> Response {
+    /// `body` is the request's JSON body (empty for most routes).
+    public func handle(method: String, path target: String, device: String = "local", body: [UInt8] = []) async -> Response {
         let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? target
         switch path {
         case "/v1/status":
@@ -126,6 +150,9 @@ public struct ControlAPI: Sendable {
                     return self.error(500, "cannot acknowledge alert \(id): \(error)")
                 }
             }
+            if path == "/v1/pairing/waku" || path.hasPrefix("/v1/pairing/waku/") {
+                return await wakuPairing(method: method, path: path, device: device, body: body)
+            }
             if path.hasPrefix("/v1/nodes/"), let slash = path.lastIndex(of: "/"), slash > path.index(path.startIndex, offsetBy: 9) {
                 let name = String(path[path.index(path.startIndex, offsetBy: 10)..<slash])
                 let verb = String(path[path.index(after: slash)...])
@@ -142,6 +169,32 @@ public struct ControlAPI: Sendable {
                 }
             }
             return error(404, "no such endpoint: \(path)")
+        }
+    }
+
+    /// `POST /v1/pairing/waku` and `POST /v1/pairing/waku/{pairing}/confirm`: only on the local control socket, so
+    /// that a paired device cannot pair others without the person at the host.
+    private func wakuPairing(method: String, path: String, device: String, body: [UInt8]) async -> Response {
+        guard device == "local" else { return error(403, "pairing is only possible on the host itself") }
+        guard method == "POST" else { return methodNotAllowed(method, path) }
+        do {
+            if path == "/v1/pairing/waku" {
+                guard let request = try? JSONDecoder().decode(WakuPairingStart.self, from: Data(body)) else {
+                    return error(400, "the body must be {\"qr\": ..., \"qr_message_nametag\": ...}")
+                }
+                return Response(status: 200, body: Self.encode(try await backends.wakuPairingStart(request)))
+            }
+            let rest = path.dropFirst("/v1/pairing/waku/".count)
+            guard rest.hasSuffix("/confirm") else { return error(404, "no such endpoint: \(path)") }
+            let pairing = String(rest.dropLast("/confirm".count))
+            guard !pairing.isEmpty, !pairing.contains("/"),
+                let verdict = try? JSONDecoder().decode(WakuPairingConfirm.self, from: Data(body))
+            else { return error(400, "the body must be {\"same\": true|false}") }
+            return Response(status: 200, body: Self.encode(try await backends.wakuPairingConfirm(pairing, verdict.same)))
+        } catch let refused as Refused {
+            return error(refused.status, refused.message)
+        } catch {
+            return self.error(500, "\(error)")
         }
     }
 

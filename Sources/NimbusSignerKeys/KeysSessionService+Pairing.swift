@@ -73,6 +73,7 @@ extension KeysSessionService {
     static func info(_ device: StoredDevice) -> DeviceInfo {
         DeviceInfo(
             id: device.id, name: device.name, staticKey: Hex.encode(device.staticKey),
-            pairedAt: rfc3339(millis: device.pairedAtMillis), revokedAt: device.revokedAtMillis.map(rfc3339(millis:)))
+            pairedAt: rfc3339(millis: device.pairedAtMillis), revokedAt: device.revokedAtMillis.map(rfc3339(millis:)),
+            method: device.method)
     }
 }

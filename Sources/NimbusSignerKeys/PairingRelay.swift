@@ -21,6 +21,9 @@ public struct StoredDevice: Sendable, Equatable {
     public var staticKey: [UInt8]
     public var pairedAtMillis: Int64
     public var revokedAtMillis: Int64?
+    /// `cpace` (paired here, by the PAKE) or `waku-noise` (paired by the network role, `nimbus pair --qr`): only
+    /// the first kind was authenticated where the network role cannot interfere.
+    public var method: String = "cpace"
 
     public init(id: Int64, name: String, staticKey: [UInt8], pairedAtMillis: Int64, revokedAtMillis: Int64?) {
         self.id = id
@@ -34,8 +37,15 @@ public struct StoredDevice: Sendable, Equatable {
 /// Where the signer keeps paired devices.
 public protocol DeviceRegistry: Sendable {
     /// Adds a device; returns it with its new id.
-    func add(name: String, staticKey: [UInt8], atMillis: Int64) throws -> StoredDevice
+    func add(name: String, staticKey: [UInt8], atMillis: Int64, method: String) throws -> StoredDevice
     func list() throws -> [StoredDevice]
     /// Marks a device revoked; nil when there is no such device.
     func revoke(id: Int64, atMillis: Int64) throws -> StoredDevice?
+}
+
+extension DeviceRegistry {
+    /// A device paired here, by the PAKE.
+    public func add(name: String, staticKey: [UInt8], atMillis: Int64) throws -> StoredDevice {
+        try add(name: name, staticKey: staticKey, atMillis: atMillis, method: "cpace")
+    }
 }

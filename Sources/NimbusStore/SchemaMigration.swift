@@ -97,6 +97,13 @@ public enum RoleSchema {
                 revoked_at_millis INTEGER
             );
             """),
+        // How a device was paired: `cpace` (the PAKE run here, in the signer) or `waku-noise` (the
+        // 43/WAKU2-DEVICE-PAIRING handshake, run by the network role with its session key and vouched for by it).
+        SchemaMigration(
+            "4-device-method",
+            """
+            ALTER TABLE devices ADD COLUMN method TEXT NOT NULL DEFAULT 'cpace' CHECK (method IN ('cpace', 'waku-noise'));
+            """),
     ]
 
     /// The installer: what it installed, and which version is active.

@@ -1,6 +1,7 @@
 // nimbus-nm-network: the control socket today; Waku, pairing and monitoring to come. The only role that
 // parses outside input. Own user, no capabilities, no execve. Not for direct use: nimbus-node-manager starts it.
 import Foundation
+import Synchronization
 import GRDB
 import NimbusAPI
 import NimbusConfig
@@ -92,6 +93,9 @@ let monitor = MonitorService(
         }
     })
 
+/// Set once the session key is loaded (after the sandbox closes); until then `nimbus pair --qr` is refused.
+let wakuPairingsBox = Mutex<WakuDevicePairings?>(nil)
+
 guard let socketPath = host.arguments.controlSocket else {
     RoleProcess.fail(host.logger, "--control-socket is required for the network role", code: RoleExitCode.usage)
 }
@@ -151,6 +155,21 @@ let api = ControlAPI(
                 throw LinkError.unexpectedReply(peer: .installer, .nodeProcesses)
             }
             return .done(report)
+        },
+        wakuPairingStart: { request in
+            guard let pairings = wakuPairingsBox.withLock({ $0 }) else {
+                throw ControlAPI.Refused(status: 503, message: "the Waku node is not running yet")
+            }
+            let started = try await pairings.start(
+                qr: request.qr, nametag: request.qrMessageNametag, name: request.name)
+            return WakuPairingStarted(pairing: started.id, authCode: started.authCode, contentTopic: started.contentTopic)
+        },
+        wakuPairingConfirm: { pairing, same in
+            guard let pairings = wakuPairingsBox.withLock({ $0 }) else {
+                throw ControlAPI.Refused(status: 503, message: "the Waku node is not running yet")
+            }
+            let device = try await pairings.confirm(pairing, same: same)
+            return WakuPairingDone(name: device.name, staticKey: device.staticKey.map { String(format: "%02x", $0) }.joined())
         }))
 
 // The audit trail is written off the event loop, in order.
@@ -202,6 +221,13 @@ do {
 let remoteSessions = RemoteSessions(
     node: waku.node, database: database, hostPrivateKey: sessionKeys.private, hostPublicKey: sessionKeys.public,
     nodes: nodes, tokens: tokens, client: httpClient, api: api, logger: host.logger)
+do {
+    let pairings = try WakuDevicePairings(
+        node: waku.node, hostPrivateKey: sessionKeys.private, signer: signer, logger: host.logger)
+    wakuPairingsBox.withLock { $0 = pairings }
+} catch {
+    RoleProcess.fail(host.logger, "cannot load the session key for Waku pairing: \(error)", code: RoleExitCode.storage)
+}
 let pairing = PairingBridge(
     node: waku.node, signer: signer, database: database, hostKey: sessionKeys.public, logger: host.logger,
     onDeviceChange: { change in

@@ -7,13 +7,25 @@ import NimbusStore
 struct DatabaseDeviceRegistry: DeviceRegistry {
     let database: RoleDatabase
 
-    func add(name: String, staticKey: [UInt8], atMillis: Int64) throws -> StoredDevice {
+    func add(name: String, staticKey: [UInt8], atMillis: Int64, method: String) throws -> StoredDevice {
         try database.write { db in
             try db.execute(
-                sql: "INSERT INTO devices (name, static_key, paired_at_millis) VALUES (?, ?, ?)",
-                arguments: [name, Data(staticKey), atMillis])
-            return StoredDevice(id: db.lastInsertedRowID, name: name, staticKey: staticKey, pairedAtMillis: atMillis,
-                                revokedAtMillis: nil)
+                sql: "INSERT INTO devices (name, static_key, paired_at_millis, method) VALUES (?, ?, ?, ?)",
+                arguments: [name, Data(staticKey), atMillis, method])
+            var device = StoredDevice(
+                id: db.lastInsertedRowID, name: name, staticKey: staticKey, pairedAtMillis: atMillis, revokedAtMillis: nil)
+            device.method = method
+            return device
+        }
+    }
+
+    /// The active device holding `staticKey`, if any: pairing the same device again keeps its id.
+    func active(staticKey: [UInt8]) throws -> StoredDevice? {
+        try database.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM devices WHERE static_key = ? AND revoked_at_millis IS NULL ORDER BY id LIMIT 1",
+                arguments: [Data(staticKey)]
+            ).map(Self.device)
         }
     }
 
@@ -31,7 +43,10 @@ struct DatabaseDeviceRegistry: DeviceRegistry {
     }
 
     private static func device(_ row: Row) -> StoredDevice {
-        StoredDevice(id: row["id"], name: row["name"], staticKey: [UInt8](row["static_key"] as Data),
-                     pairedAtMillis: row["paired_at_millis"], revokedAtMillis: row["revoked_at_millis"])
+        var device = StoredDevice(
+            id: row["id"], name: row["name"], staticKey: [UInt8](row["static_key"] as Data),
+            pairedAtMillis: row["paired_at_millis"], revokedAtMillis: row["revoked_at_millis"])
+        device.method = row["method"]
+        return device
     }
 }

@@ -39,10 +39,25 @@ if let address = host.arguments.withdrawalAddress {
 }
 let network = PeerLink(link: .networkSigner, local: .signer)
 let pairingRelay = IPCPairingRelay(network: network)
+let deviceRegistry = DatabaseDeviceRegistry(database: database)
+
+/// A device the network role paired with `nimbus pair --qr`: recorded as vouched for by it (`waku-noise`), and
+/// announced back like any other, so that sessions open for it. The same key paired again keeps its device.
+@Sendable func recordNetworkPairedDevice(_ device: NetworkPairedDevice) {
+    do {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let stored = try deviceRegistry.active(staticKey: device.staticKey)
+            ?? deviceRegistry.add(name: device.name, staticKey: device.staticKey, atMillis: now, method: "waku-noise")
+        host.logger.notice("device paired by the network role (waku-noise)", metadata: ["device": "\(stored.id)"])
+        pairingRelay.deviceChanged(stored)
+    } catch {
+        host.logger.error("cannot record a device paired by the network role: \(error)")
+    }
+}
 let sessions = KeysSessions(
     service: KeysSessionService(
         vault: DatabaseKeyVault(database: database), policy: keyPolicy, relay: pairingRelay,
-        devices: DatabaseDeviceRegistry(database: database)),
+        devices: deviceRegistry),
     clients: clients, logger: host.logger)
 
 host.lockDown()
@@ -59,6 +74,8 @@ host.lockDown()
                 sessions.open(descriptor, claimed: KeysClientSummary(uid: client.uid))
             case let .notification(.pairingMessage(topic, payload), _):
                 pairingRelay.deliver(topic: topic, payload: payload)
+            case let .notification(.networkPairedDevice(device), _):
+                recordNetworkPairedDevice(device)
             case let .notification(_, descriptor):
                 // The endpoint admits no other notification from the network role.
                 if let descriptor { close(descriptor) }

@@ -1,17 +1,20 @@
+import NIOCore
 import NimbusHTTPClient
 
 /// The CLI's side of the control socket: one request, an answer or a one-line error.
 struct ControlClient {
     let socketPath: String
 
-    func request(_ method: String, _ path: String, body: [UInt8]? = nil) async throws -> HTTPClient.Response {
+    func request(
+        _ method: String, _ path: String, body: [UInt8]? = nil, timeout: TimeAmount = .seconds(30)
+    ) async throws -> HTTPClient.Response {
         let client = HTTPClient()
         defer { client.shutdown() }
         do {
             return try await client.request(
                 .init(rawValue: method), path, at: .unix(path: socketPath),
                 headers: [("Accept", "application/json")] + (body == nil ? [] : [("Content-Type", "application/json")]),
-                body: body, timeout: .seconds(30))
+                body: body, timeout: timeout)
         } catch {
             throw CLIError(description: Self.explain(error, socketPath))
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOCore
 import NimbusAPI
 
 /// `nimbus nodes [--json]`: each managed node's health, sync, peers, version and validators.
@@ -125,8 +126,10 @@ enum JSONOutput {
 
 extension ControlClient {
     /// Sends a request and decodes a JSON answer, turning an error answer into its one-line message.
-    func getJSON<T: Decodable>(_ path: String, method: String = "GET") async throws -> T {
-        let response = try await request(method, path)
+    func getJSON<T: Decodable>(
+        _ path: String, method: String = "GET", body: [UInt8]? = nil, timeout: TimeAmount = .seconds(30)
+    ) async throws -> T {
+        let response = try await request(method, path, body: body, timeout: timeout)
         guard (200..<300).contains(response.status) else {
             let message = (try? JSONDecoder().decode(APIError.self, from: Data(response.body)))?.error
             throw CLIError(description: message ?? "the node manager answered HTTP \(response.status)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NimbusAPI
 import NimbusKeysSession
 
 /// `nimbus pair <code>`: pairs the device showing the code. The code goes to the signer on the keys socket (never
@@ -11,18 +12,46 @@ struct PairCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     @Argument(help: "The code the device shows: NNNN-NNNN-NNNN, or its UUID form.")
-    var code: String
+    var code: String?
 
     @Option(name: .long, help: "The name the device will show for this machine (default: the host name).")
     var name: String?
 
+    @Option(name: .long, help: "43/WAKU2-DEVICE-PAIRING (@waku/noise): the QR code's text the device shows.")
+    var qr: String?
+
+    @Option(name: .customLong("qr-message-nametag"), help: "With --qr: the 16-byte message nametag shown beside it, hex.")
+    var qrMessageNametag: String?
+
+    @Option(name: .customLong("auth-code"), help: "With --qr: the 8-digit code the device shows, instead of typing it when asked.")
+    var authCode: String?
+
+    @Option(name: .customLong("device-name"), help: "With --qr: the name to list the device under (default: its application name).")
+    var deviceName: String?
+
     @Flag(name: .long, help: "Print the paired device as JSON.")
     var json = false
+
+    func validate() throws {
+        switch (code, qr) {
+        case (nil, nil): throw ValidationError("give the code the device shows, or --qr and --qr-message-nametag")
+        case (_?, _?): throw ValidationError("give either a code or --qr, not both")
+        case (nil, _?) where qrMessageNametag == nil: throw ValidationError("--qr needs --qr-message-nametag")
+        default: break
+        }
+        if code != nil, qrMessageNametag != nil || authCode != nil || deviceName != nil {
+            throw ValidationError("--qr-message-nametag, --auth-code and --device-name go with --qr")
+        }
+    }
 
     func run() async { await reportingErrors(body) }
 
     private func body() async throws {
-        var secret = Array(code.utf8)
+        if let qr, let qrMessageNametag {
+            try await pairByQR(qr, nametag: qrMessageNametag)
+            return
+        }
+        var secret = Array((code ?? "").utf8)
         defer { SecretInput.wipe(&secret) }
         let client = try KeysSessionClient.connect(controlSocket: connection.resolvedSocket)
         var request = KeysRequest(.pair)
@@ -38,6 +67,48 @@ struct PairCommand: AsyncParsableCommand {
             return
         }
         print("paired with \"\(device.name)\" (device \(device.id)); revoke with `nimbus devices revoke \(device.id)`")
+    }
+
+    /// The 43/WAKU2-DEVICE-PAIRING flow (docs/waku_device_pairing.md): the network role runs the handshake with its
+    /// session key; the person compares the 8-digit codes before anything is pinned.
+    private func pairByQR(_ qr: String, nametag: String) async throws {
+        let control = ControlClient(socketPath: connection.resolvedSocket)
+        let start = WakuPairingStart(qr: qr, qrMessageNametag: nametag, name: deviceName)
+        let started: WakuPairingStarted = try await control.getJSON(
+            "/v1/pairing/waku", method: "POST", body: Array(try JSONEncoder().encode(start)))
+        let shown = "\(started.authCode.prefix(4)) \(started.authCode.dropFirst(4))"
+        let typed: String
+        if let authCode {
+            typed = authCode
+        } else {
+            FileHandle.standardError.write(Data("""
+                This host shows the code  \(shown)
+                Type the code the device shows (Enter alone cancels): 
+                """.utf8))
+            typed = readLine() ?? ""
+        }
+        let same = typed.filter(\.isNumber) == started.authCode
+        let verdict = Array(try JSONEncoder().encode(WakuPairingConfirm(same: same)))
+        if !same {
+            _ = try? await control.request("POST", "/v1/pairing/waku/\(started.pairing)/confirm", body: verdict)
+            throw CLIError(description: "the codes differ: pairing cancelled, nothing was pinned")
+        }
+        let done: WakuPairingDone = try await control.getJSON(
+            "/v1/pairing/waku/\(started.pairing)/confirm", method: "POST", body: verdict, timeout: .seconds(150))
+        // The signer records the device a moment later; its id is what `nimbus devices revoke` takes.
+        var device: DeviceInfo?
+        for _ in 0..<40 where device == nil {
+            let client = try KeysSessionClient.connect(controlSocket: connection.resolvedSocket)
+            try client.send(KeysRequest(.devices))
+            device = (try client.awaitResult().devices ?? []).last { $0.staticKey == done.staticKey && $0.revokedAt == nil }
+            if device == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        guard let device else { throw CLIError(description: "paired, but the signer has not recorded the device") }
+        if json {
+            print(JSONOutput.pretty(device))
+            return
+        }
+        print("paired with \"\(device.name)\" (device \(device.id), waku-noise); revoke with `nimbus devices revoke \(device.id)`")
     }
 }
 

@@ -28,7 +28,12 @@ struct RemoteCommand: AsyncParsableCommand {
         @Option(name: .long, help: "How long the code stays valid, in seconds (default 600).")
         var timeout: Int = 600
 
-        func run() async { await reportingErrors(body) }
+        @Flag(name: .long, help: "Show a 43/WAKU2-DEVICE-PAIRING QR string and nametag instead (for `nimbus pair --qr`).")
+        var qr = false
+
+        func run() async {
+            await reportingErrors { qr ? try await inviteByQR(options: options, timeout: timeout) : try await body() }
+        }
 
         private func body() async throws {
             let store = try RemoteStore(directory: options.configDirectory)

@@ -31,6 +31,7 @@ import Testing
         .hostKeyRequest,
         .hostKey([UInt8](repeating: 7, count: 32)),
         .deviceChange(DeviceChange(id: 3, name: "Ana's laptop", staticKey: [UInt8](repeating: 9, count: 32), revoked: false)),
+        .networkPairedDevice(NetworkPairedDevice(name: "nimbus-gui", staticKey: [UInt8](repeating: 5, count: 32))),
         .installStateRequest,
         .installState(InstallState(phase: .idle, activeVersion: "v24.9.0", installedVersions: ["v24.9.0"], schemaVersion: 1)),
         .nodeProcessesRequest,

@@ -8,10 +8,12 @@ extension WakuNode {
     ///
     /// The content topic and the payload are visible to relays: derive topics from session secrets, encrypt and
     /// pad payloads (docs/waku.md).
-    public func publish(contentTopic: String, payload: [UInt8]) async throws {
+    /// `version` is the WakuMessage's payload version (2 for 35/WAKU2-NOISE payloads, 0 otherwise).
+    public func publish(contentTopic: String, payload: [UInt8], version: UInt32 = 0) async throws {
         guard running else { throw WakuNodeError.notRunning }
         let topic = try pubsubTopic(for: contentTopic)
-        let message = WakuMessage(payload: payload, contentTopic: contentTopic, timestamp: wallClockNanoseconds())
+        let message = WakuMessage(
+            payload: payload, contentTopic: contentTopic, version: version, timestamp: wallClockNanoseconds())
         let size = message.encoded().count
         guard size <= WakuMessage.maxEncodedSize else { throw WakuNodeError.messageTooLarge(size: size) }
         switch configuration.mode {
