@@ -72,10 +72,14 @@ public actor RemoteSession {
 
     struct Pending {
         var continuation: CheckedContinuation<Response, any Error>
-        var head: (status: Int, contentType: String, chunks: Int)?
-        var chunks: [Int: [UInt8]] = [:]
-        var deflatedFrom = 0
+        /// The request as first sent: repeated, with the same stream id, when nothing comes back.
+        var request: HTTPFrame
+        var assembly = ResponseAssembly()
     }
+
+    /// How long an answer may stay silent before the lost parts are asked for again. Waku relays are best effort;
+    /// round trips through The Waku Network take around a second.
+    public static let retryInterval: Duration = .seconds(2)
 
     public static func open(
         node: WakuNode, privateKey: [UInt8], hostKey: [UInt8], timeout: Duration
@@ -134,14 +138,24 @@ public actor RemoteSession {
     public func request(method: String, target: String, path: String, body: [UInt8] = [], timeout: Duration) async throws -> Response {
         let stream = nextStream
         nextStream += 1
-        let payload = try session.seal(.request(stream: stream, method: method, target: target, path: path, body: body))
+        let request = HTTPFrame.request(stream: stream, method: method, target: target, path: path, body: body)
+        let payload = try session.seal(request)
         let expiry = Task { [weak self] in
             try? await Task.sleep(for: timeout)
             await self?.fail(stream, RemoteError("the host did not answer in time"))
         }
-        defer { expiry.cancel() }
+        let retries = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.retryInterval)
+                await self?.retry(stream)
+            }
+        }
+        defer {
+            expiry.cancel()
+            retries.cancel()
+        }
         return try await withCheckedThrowingContinuation { continuation in
-            pending[stream] = Pending(continuation: continuation)
+            pending[stream] = Pending(continuation: continuation, request: request)
             let node = self.node
             let topic = session.topic
             Task { [weak self] in
@@ -168,6 +182,24 @@ public actor RemoteSession {
         let topic = session.topic
         Task { try? await node.publish(contentTopic: topic, payload: payload) }
         return events
+    }
+
+    /// A quiet interval passed for `stream`: the request again, or a `resend` for the missing parts.
+    private func retry(_ stream: UInt32) async {
+        guard var entry = pending[stream] else { return }
+        let frame: HTTPFrame
+        switch entry.assembly.retry() {
+        case .none:
+            pending[stream] = entry
+            return
+        case .repeatRequest:
+            frame = entry.request
+        case let .resend(head, indices):
+            frame = .resend(stream: stream, head: head, indices: indices)
+        }
+        pending[stream] = entry
+        guard let payload = try? session.seal(frame) else { return }
+        try? await node.publish(contentTopic: session.topic, payload: payload)
     }
 
     private func cancel(_ stream: UInt32) async {
@@ -203,20 +235,16 @@ public actor RemoteSession {
                 }
             case let .responseEnd(stream):
                 finishStream(stream)
-            case .request, .cancel:
+            case .request, .cancel, .resend:
                 break
             }
             return
         }
         switch http {
-        case let .responseHead(stream, status, contentType, chunks, deflatedFrom):
-            pending[stream]?.head = (Int(status), contentType, Int(chunks))
-            pending[stream]?.deflatedFrom = Int(deflatedFrom)
-            complete(stream)
-        case let .responseChunk(stream, index, bytes):
-            pending[stream]?.chunks[Int(index)] = bytes
-            complete(stream)
-        case .request, .cancel, .responseEnd:
+        case .responseHead, .responseChunk:
+            pending[http.stream]?.assembly.accept(http)
+            complete(http.stream)
+        case .request, .cancel, .responseEnd, .resend:
             return
         }
     }
@@ -233,15 +261,15 @@ public actor RemoteSession {
     }
 
     private func complete(_ stream: UInt32) {
-        guard let entry = pending[stream], let head = entry.head, entry.chunks.count == head.chunks else { return }
+        guard let entry = pending[stream], entry.assembly.isComplete, let head = entry.assembly.head else { return }
         pending[stream] = nil
-        let body = (0..<head.chunks).flatMap { entry.chunks[$0] ?? [] }
-        guard entry.deflatedFrom > 0 else {
+        let body = entry.assembly.body
+        guard head.deflatedFrom > 0 else {
             entry.continuation.resume(returning: Response(status: head.status, contentType: head.contentType, body: body))
             return
         }
         do {
-            let plain = try BodyCompression.inflate(body, expectedSize: entry.deflatedFrom)
+            let plain = try BodyCompression.inflate(body, expectedSize: head.deflatedFrom)
             entry.continuation.resume(returning: Response(status: head.status, contentType: head.contentType, body: plain))
         } catch {
             entry.continuation.resume(throwing: RemoteError("the host's compressed answer is corrupt (\(error))"))

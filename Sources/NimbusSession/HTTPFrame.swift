@@ -10,6 +10,12 @@ public enum HTTPFrame: Sendable, Equatable {
     case cancel(stream: UInt32)
     /// The end of a streamed response (one whose head announced `streaming` chunks).
     case responseEnd(stream: UInt32)
+    /// Device to host: parts of an answer that did not arrive: the head when `head`, and the chunks at `indices`
+    /// (at most `maximumResendIndices`, ascending, no repeats). The host answers from what it kept.
+    case resend(stream: UInt32, head: Bool, indices: [UInt16])
+
+    /// The most chunk indices one `resend` names (a 5 MB answer has 53 chunks; 64 MiB at most 683).
+    public static let maximumResendIndices = 1024
 
     /// The chunk count of a streamed response (server-sent events): chunks come until `responseEnd` or `cancel`.
     public static let streaming: UInt16 = 0xFFFF
@@ -18,7 +24,7 @@ public enum HTTPFrame: Sendable, Equatable {
     public var stream: UInt32 {
         switch self {
         case let .request(stream, _, _, _, _), let .responseHead(stream, _, _, _, _), let .responseChunk(stream, _, _),
-            let .cancel(stream), let .responseEnd(stream):
+            let .cancel(stream), let .responseEnd(stream), let .resend(stream, _, _):
             stream
         }
     }
@@ -28,7 +34,7 @@ public enum HTTPFrame: Sendable, Equatable {
     public static let maximumRequestBody = 64 * 1024
 
     public enum Invalid: Error, Equatable, Sendable {
-        case truncated, unknownKind(UInt8), trailingBytes, badText, tooLarge
+        case truncated, unknownKind(UInt8), trailingBytes, badText, tooLarge, badFlag, unordered
     }
 
     public func encoded() -> [UInt8] {
@@ -45,6 +51,9 @@ public enum HTTPFrame: Sendable, Equatable {
             out = [4] + Self.u32(stream)
         case let .responseEnd(stream):
             out = [5] + Self.u32(stream)
+        case let .resend(stream, head, indices):
+            out = [6] + Self.u32(stream) + [head ? 1 : 0] + [UInt8(indices.count >> 8), UInt8(indices.count & 0xFF)]
+                + indices.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
         }
         return out
     }
@@ -75,6 +84,20 @@ public enum HTTPFrame: Sendable, Equatable {
             frame = .cancel(stream: try reader.u32())
         case 5:
             frame = .responseEnd(stream: try reader.u32())
+        case 6:
+            let stream = try reader.u32()
+            let flag = try reader.u8()
+            guard flag <= 1 else { throw .badFlag }
+            let count = Int(try reader.u16())
+            guard count <= maximumResendIndices else { throw .tooLarge }
+            var indices: [UInt16] = []
+            for _ in 0..<count {
+                let index = try reader.u16()
+                // Ascending without repeats: one encoding per request, and no amplification by repetition.
+                guard indices.last.map({ $0 < index }) ?? true else { throw .unordered }
+                indices.append(index)
+            }
+            frame = .resend(stream: stream, head: flag == 1, indices: indices)
         default:
             throw .unknownKind(kind)
         }

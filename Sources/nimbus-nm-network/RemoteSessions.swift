@@ -26,6 +26,8 @@ actor RemoteSessions {
         var task: Task<Void, Never>?
         /// Streamed responses in flight (event streams), by stream id.
         var streams: [UInt32: Task<Void, Never>] = [:]
+        /// Requests run and answers kept, for repeats and resends (each request runs once).
+        var ledger = StreamLedger()
     }
 
     private let node: WakuNode
@@ -41,6 +43,8 @@ actor RemoteSessions {
     private var sessions: [[UInt8]: Entry] = [:]
     /// Sessions kept per device; the oldest goes first (a device that reconnects often leaves stale ones).
     static let sessionsPerDevice = 8
+    /// Event streams open at once per device, over all its sessions (each holds a connection to a node).
+    static let eventStreamsPerDevice = 4
 
     init(
         node: WakuNode, database: RoleDatabase, hostPrivateKey: [UInt8], hostPublicKey: [UInt8], nodes: [ManagedNode],
@@ -154,12 +158,42 @@ actor RemoteSessions {
             return
         }
         sessions[id] = entry
-        if case let .cancel(stream) = request {
+        let now = Self.nowMillis()
+        switch request {
+        case let .cancel(stream):
             sessions[id]?.streams.removeValue(forKey: stream)?.cancel()
+            return
+        case let .resend(stream, head, indices):
+            // Lost parts of a kept answer; nothing when it is gone (the device then times out).
+            let frames = sessions[id]?.ledger.resend(stream: stream, head: head, indices: indices, nowMillis: now) ?? []
+            for frame in frames { await send(id, frame) }
+            return
+        case .request:
+            break
+        case .responseHead, .responseChunk, .responseEnd:
             return
         }
         guard case let .request(stream, method, target, path, body) = request else { return }
+        switch sessions[id]?.ledger.admit(stream: stream, nowMillis: now) {
+        case .execute?:
+            break
+        case let .replay(frames)?:
+            for frame in frames { await send(id, frame) }
+            return
+        case .inProgress?, nil:
+            return
+        case .busy?:
+            await sendStatic(id, stream: stream, Self.refusal(429, "too many requests of this session are running; wait for their answers"))
+            return
+        }
         if method == "GET", path.hasPrefix("/eth/v1/events"), target == "node" || target.hasPrefix("node/") {
+            sessions[id]?.ledger.streaming(stream)
+            let open = sessions.values.filter { $0.deviceID == entry.deviceID }.reduce(0) { $0 + $1.streams.count }
+            guard open < Self.eventStreamsPerDevice else {
+                await sendStatic(id, stream: stream, Self.refusal(
+                    429, "\(Self.eventStreamsPerDevice) event streams are already open for this device; cancel one"))
+                return
+            }
             startEventStream(id, stream: stream, target: target, path: path, deviceID: entry.deviceID)
             return
         }
@@ -175,6 +209,7 @@ actor RemoteSessions {
                                                    chunks: UInt16(chunks.count),
                                                    deflatedFrom: deflated == nil ? 0 : UInt32(plainBody.count))]
         frames += chunks.enumerated().map { .responseChunk(stream: stream, index: UInt16($0.offset), bytes: $0.element) }
+        sessions[id]?.ledger.answered(stream: stream, frames: frames, nowMillis: Self.nowMillis())
         for frame in frames { await send(id, frame) }
         logger.info("remote request", metadata: [
             "device": "\(entry.deviceID)", "method": "\(method)", "target": "\(target)", "path": "\(path.prefix(200))",
@@ -267,7 +302,7 @@ actor RemoteSessions {
         }
         if target == "manager" {
             // The device's own outbox: what it missed while offline waits there until it acknowledges.
-            let response = await api.handle(method: method, path: path, device: device)
+            let response = await api.handle(method: method, path: path, device: device, body: body)
             return (response.status, response.contentType, response.body)
         }
         guard target == "node" || target.hasPrefix("node/") else { return Self.refusal(404, "unknown target \(target.prefix(64))") }
@@ -307,6 +342,8 @@ actor RemoteSessions {
             return Self.refusal(502, "\(managed.name) did not answer: \(error)")
         }
     }
+
+    static func nowMillis() -> UInt64 { UInt64(Date().timeIntervalSince1970 * 1000) }
 
     static let methods: [String: HTTPMethod] = ["GET": .GET, "POST": .POST, "DELETE": .DELETE]
 
