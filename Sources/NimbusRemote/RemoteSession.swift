@@ -60,7 +60,8 @@ public actor RemoteSession {
     private var session: EstablishedSession
     private var nextStream: UInt32 = 1
     private var pending: [UInt32: Pending] = [:]
-    private var reader: Task<Void, Never>?
+    /// One subscription per receiving topic; the set follows the host's frames (`EstablishedSession.receiveTopics`).
+    private var listeners: [String: Task<Void, Never>] = [:]
     private var streams: [UInt32: AsyncStream<StreamEvent>.Continuation] = [:]
 
     /// A part of a streamed answer (server-sent events).
@@ -126,12 +127,29 @@ public actor RemoteSession {
     }
 
     private func listen() async throws {
-        let topic = session.topic
-        let stream = await node.subscribe(contentTopics: [topic])
-        try await RemoteNode.waitForSubscription(node, topic: topic)
-        reader = Task { [weak self] in
-            for await message in stream { await self?.receive(message.payload) }
+        await followTopics()
+        for topic in session.receiveTopics { try await RemoteNode.waitForSubscription(node, topic: topic) }
+    }
+
+    /// Subscribes to the receiving topics now due and drops those left behind.
+    private func followTopics() async {
+        let wanted = Set(session.receiveTopics)
+        for (topic, task) in listeners where !wanted.contains(topic) {
+            task.cancel()
+            listeners[topic] = nil
         }
+        for topic in wanted where listeners[topic] == nil {
+            let stream = await node.subscribe(contentTopics: [topic])
+            listeners[topic] = Task { [weak self] in
+                for await message in stream { await self?.receive(message.payload, topic: topic) }
+            }
+        }
+    }
+
+    /// Seals and publishes one frame on the topic its counter gives.
+    private func send(_ frame: HTTPFrame) async throws {
+        let (topic, payload) = try session.seal(frame)
+        try await node.publish(contentTopic: topic, payload: payload)
     }
 
     /// Sends a request and waits for its whole answer.
@@ -139,7 +157,6 @@ public actor RemoteSession {
         let stream = nextStream
         nextStream += 1
         let request = HTTPFrame.request(stream: stream, method: method, target: target, path: path, body: body)
-        let payload = try session.seal(request)
         let expiry = Task { [weak self] in
             try? await Task.sleep(for: timeout)
             await self?.fail(stream, RemoteError("the host did not answer in time"))
@@ -156,10 +173,8 @@ public actor RemoteSession {
         }
         return try await withCheckedThrowingContinuation { continuation in
             pending[stream] = Pending(continuation: continuation, request: request)
-            let node = self.node
-            let topic = session.topic
             Task { [weak self] in
-                do { try await node.publish(contentTopic: topic, payload: payload) } catch {
+                do { try await self?.send(request) } catch {
                     await self?.fail(stream, error)
                 }
             }
@@ -171,16 +186,14 @@ public actor RemoteSession {
     public func stream(target: String, path: String) throws -> AsyncStream<StreamEvent> {
         let stream = nextStream
         nextStream += 1
-        let payload = try session.seal(.request(stream: stream, method: "GET", target: target, path: path, body: []))
+        let request = HTTPFrame.request(stream: stream, method: "GET", target: target, path: path, body: [])
         let (events, continuation) = AsyncStream<StreamEvent>.makeStream()
         streams[stream] = continuation
         continuation.onTermination = { [weak self] termination in
             guard case .cancelled = termination else { return }
             Task { await self?.cancel(stream) }
         }
-        let node = self.node
-        let topic = session.topic
-        Task { try? await node.publish(contentTopic: topic, payload: payload) }
+        Task { [weak self] in try? await self?.send(request) }
         return events
     }
 
@@ -198,18 +211,17 @@ public actor RemoteSession {
             frame = .resend(stream: stream, head: head, indices: indices)
         }
         pending[stream] = entry
-        guard let payload = try? session.seal(frame) else { return }
-        try? await node.publish(contentTopic: session.topic, payload: payload)
+        try? await send(frame)
     }
 
     private func cancel(_ stream: UInt32) async {
         streams[stream] = nil
-        guard let payload = try? session.seal(.cancel(stream: stream)) else { return }
-        try? await node.publish(contentTopic: session.topic, payload: payload)
+        try? await send(.cancel(stream: stream))
     }
 
     public func close() {
-        reader?.cancel()
+        listeners.values.forEach { $0.cancel() }
+        listeners.removeAll()
         for (_, continuation) in streams { continuation.finish() }
         streams.removeAll()
         for (stream, _) in pending { fail(stream, RemoteError("the session closed")) }
@@ -219,9 +231,9 @@ public actor RemoteSession {
         pending.removeValue(forKey: stream)?.continuation.resume(throwing: error)
     }
 
-    private func receive(_ payload: [UInt8]) {
-        // Our own requests come back on the topic too; they do not open with the receive key.
-        guard let frame = try? SessionWire.decode(payload), let http = try? session.open(frame) else { return }
+    private func receive(_ payload: [UInt8], topic: String) async {
+        guard let frame = try? SessionWire.decode(payload), let http = try? session.open(frame, topic: topic) else { return }
+        await followTopics()
         if let continuation = streams[http.stream] {
             switch http {
             case let .responseHead(_, status, contentType, chunks, _):

@@ -13,6 +13,14 @@ public struct SessionCipher: Sendable {
     private let receiveKey: [UInt8]
     public private(set) var nextSend: UInt64 = 0
     private var highest: UInt64?
+    /// The highest counter authenticated so far from the other side.
+    public var highestReceived: UInt64? { highest }
+
+    /// The clear counter at the front of a sealed message, if it is long enough to be one.
+    public static func counter(of message: [UInt8]) -> UInt64? {
+        guard message.count >= 8 + 16 else { return nil }
+        return message[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
     private var seen: Set<UInt64> = []
 
     public init(sendKey: [UInt8], receiveKey: [UInt8]) {

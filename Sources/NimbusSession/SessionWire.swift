@@ -65,9 +65,13 @@ public enum SessionWire {
             + "/proto"
     }
 
-    /// A session's data topic, from its handshake hash: unlinkable to the pair for anyone else, new every session.
-    public static func sessionTopic(handshakeHash: [UInt8]) -> String {
-        "/nimbus-nm/1/s-" + hex16(SHA256.hash(data: Array("nimbus-nm session topic v1".utf8) + handshakeHash)) + "/proto"
+    /// A session's data topic for one direction (0: device to host, 1: host to device) and epoch (the frame
+    /// counter divided by `EstablishedSession.framesPerTopic`): from the handshake hash, so unlinkable to the pair
+    /// and to the session's other topics for anyone else.
+    public static func sessionTopic(handshakeHash: [UInt8], direction: UInt8, epoch: UInt64) -> String {
+        let epochBytes = (0..<8).map { UInt8(truncatingIfNeeded: epoch >> (56 - 8 * UInt64($0))) }
+        let digest = SHA256.hash(data: Array("nimbus-nm session topic v2".utf8) + handshakeHash + [direction] + epochBytes)
+        return "/nimbus-nm/1/s-" + hex16(digest) + "/proto"
     }
 
     static func hex16(_ digest: SHA256.Digest) -> String {

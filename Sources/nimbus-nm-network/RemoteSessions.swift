@@ -23,7 +23,8 @@ actor RemoteSessions {
         var session: EstablishedSession
         var deviceID: String
         var reply: [UInt8]
-        var task: Task<Void, Never>?
+        /// One subscription per receiving topic; the set follows the device's frames.
+        var listeners: [String: Task<Void, Never>] = [:]
         /// Streamed responses in flight (event streams), by stream id.
         var streams: [UInt32: Task<Void, Never>] = [:]
         /// Requests run and answers kept, for repeats and resends (each request runs once).
@@ -79,7 +80,7 @@ actor RemoteSessions {
     func stop() {
         for (_, inbox) in inboxes { inbox.task.cancel() }
         for (_, entry) in sessions {
-            entry.task?.cancel()
+            entry.listeners.values.forEach { $0.cancel() }
             entry.streams.values.forEach { $0.cancel() }
         }
         inboxes.removeAll()
@@ -104,7 +105,7 @@ actor RemoteSessions {
             inboxes[topic] = nil
         }
         for (id, entry) in sessions where entry.deviceID == deviceID {
-            entry.task?.cancel()
+            entry.listeners.values.forEach { $0.cancel() }
             entry.streams.values.forEach { $0.cancel() }
             sessions[id] = nil
         }
@@ -130,34 +131,47 @@ actor RemoteSessions {
         }
         let stale = sessions.filter { $0.value.deviceID == device.id }.keys
         if stale.count >= Self.sessionsPerDevice, let oldest = stale.first {
-            sessions[oldest]?.task?.cancel()
+            sessions[oldest]?.listeners.values.forEach { $0.cancel() }
+            sessions[oldest]?.streams.values.forEach { $0.cancel() }
             sessions[oldest] = nil
         }
         let id = frame.sessionID
-        let node = self.node
-        let sessionTopic = session.topic
-        let task = Task { [weak self] in
-            for await message in await node.subscribe(contentTopics: [sessionTopic]) {
-                await self?.data(id, payload: message.payload)
-            }
-        }
-        sessions[id] = Entry(session: session, deviceID: device.id, reply: reply, task: task)
+        sessions[id] = Entry(session: session, deviceID: device.id, reply: reply)
+        await followTopics(id)
         logger.info("session opened", metadata: ["device": "\(device.id)"])
         // Give the subscription a moment to be in place before the device starts sending on the session topic.
         try? await Task.sleep(for: .milliseconds(20))
         await publish(topic, reply)
     }
 
-    private func data(_ id: [UInt8], payload: [UInt8]) async {
+    /// Subscribes to the session's receiving topics now due and drops those left behind.
+    private func followTopics(_ id: [UInt8]) async {
+        guard let entry = sessions[id] else { return }
+        let wanted = Set(entry.session.receiveTopics)
+        for (topic, task) in entry.listeners where !wanted.contains(topic) {
+            task.cancel()
+            sessions[id]?.listeners[topic] = nil
+        }
+        let node = self.node
+        for topic in wanted where entry.listeners[topic] == nil {
+            let stream = await node.subscribe(contentTopics: [topic])
+            sessions[id]?.listeners[topic] = Task { [weak self] in
+                for await message in stream { await self?.data(id, payload: message.payload, topic: topic) }
+            }
+        }
+    }
+
+    private func data(_ id: [UInt8], payload: [UInt8], topic: String) async {
         guard var entry = sessions[id], let frame = try? SessionWire.decode(payload), frame.kind == .data else { return }
         let request: HTTPFrame
         do {
-            request = try entry.session.open(frame)
+            request = try entry.session.open(frame, topic: topic)
         } catch {
-            // Our own frames come back on the topic too, and fail to open with the receive key: not worth a line.
+            // Forged, replayed or moved frames: dropped without a line (the topics are public).
             return
         }
         sessions[id] = entry
+        await followTopics(id)
         let now = Self.nowMillis()
         switch request {
         case let .cancel(stream):
@@ -265,9 +279,9 @@ actor RemoteSessions {
     }
 
     private func send(_ id: [UInt8], _ frame: HTTPFrame) async {
-        guard var current = sessions[id], let payload = try? current.session.seal(frame) else { return }
+        guard var current = sessions[id], let (topic, payload) = try? current.session.seal(frame) else { return }
         sessions[id] = current
-        await publish(current.session.topic, payload)
+        await publish(topic, payload)
     }
 
     private func sendStatic(_ id: [UInt8], stream: UInt32, _ answer: (Int, String, [UInt8])) async {

@@ -72,15 +72,21 @@ import Testing
             hostKey: Array(host.rawRepresentation), deviceKey: devicePublic, to: try SessionWire.decode(initiator.hello))
         var deviceSide = try initiator.finish(try SessionWire.decode(reply))
         var hostSession = hostSide
-        #expect(deviceSide.topic == hostSession.topic)
+        #expect(hostSession.receiveTopics.contains(deviceSide.sendTopic))
+        #expect(deviceSide.receiveTopics.contains(hostSession.sendTopic))
+        #expect(deviceSide.sendTopic != hostSession.sendTopic, "each direction has its own topics")
         let request = HTTPFrame.request(stream: 1, method: "GET", target: "node", path: "/eth/v1/node/version", body: [])
         let sealed = try deviceSide.seal(request)
-        #expect(try hostSession.open(try SessionWire.decode(sealed)) == request)
+        #expect(try hostSession.open(try SessionWire.decode(sealed.payload), topic: sealed.topic) == request)
         // The same frame again is a replay; the device cannot open its own frame (the other direction's key).
-        #expect(throws: (any Error).self) { try hostSession.open(try SessionWire.decode(sealed)) }
-        #expect(throws: (any Error).self) { try deviceSide.open(try SessionWire.decode(sealed)) }
+        #expect(throws: (any Error).self) { try hostSession.open(try SessionWire.decode(sealed.payload), topic: sealed.topic) }
+        #expect(throws: (any Error).self) { try deviceSide.open(try SessionWire.decode(sealed.payload), topic: sealed.topic) }
         let answer = try hostSession.seal(.responseHead(stream: 1, status: 200, contentType: "application/json", chunks: 1))
-        #expect(try deviceSide.open(try SessionWire.decode(answer)) == .responseHead(stream: 1, status: 200, contentType: "application/json", chunks: 1))
+        #expect(try deviceSide.open(try SessionWire.decode(answer.payload), topic: answer.topic)
+                    == .responseHead(stream: 1, status: 200, contentType: "application/json", chunks: 1))
+        // A frame moved to another topic of the session is refused.
+        let moved = try deviceSide.seal(request)
+        #expect(throws: (any Error).self) { try hostSession.open(try SessionWire.decode(moved.payload), topic: answer.topic) }
 
         // A device whose key the host did not pin gets no session.
         let stranger = Curve25519.KeyAgreement.PrivateKey()
@@ -95,7 +101,41 @@ import Testing
         let (reply2, _) = try SessionResponder.respond(hostKey: Array(host.rawRepresentation), deviceKey: devicePublic,
                                                        to: try SessionWire.decode(again.hello))
         var second = try again.finish(try SessionWire.decode(reply2))
-        #expect(second.topic != deviceSide.topic)
-        #expect(throws: (any Error).self) { try hostSession.open(try SessionWire.decode(try second.seal(request))) }
+        #expect(second.sendTopic != deviceSide.sendTopic)
+        let foreign = try second.seal(request)
+        #expect(throws: (any Error).self) { try hostSession.open(try SessionWire.decode(foreign.payload), topic: foreign.topic) }
+    }
+
+    /// Topics move on every `framesPerTopic` frames of a direction; the receiver follows the newest it has seen,
+    /// keeps the one before for late frames and listens ahead for bursts.
+    @Test func topicsRotateWithTheCounterAndTheReceiverFollows() throws {
+        let (device, host) = Self.keys()
+        let devicePublic = Array(device.publicKey.rawRepresentation)
+        var initiator = try SessionInitiator(deviceKey: Array(device.rawRepresentation), devicePublicKey: devicePublic,
+                                             hostKey: Array(host.publicKey.rawRepresentation))
+        let (reply, hostSide) = try SessionResponder.respond(
+            hostKey: Array(host.rawRepresentation), deviceKey: devicePublic, to: try SessionWire.decode(initiator.hello))
+        var deviceSide = try initiator.finish(try SessionWire.decode(reply))
+        var hostSession = hostSide
+        let per = Int(EstablishedSession.framesPerTopic)
+        let ahead = Int(EstablishedSession.topicsAhead)
+        #expect(deviceSide.receiveTopics.count == ahead + 1, "epoch 0 and the ones ahead")
+        var topicsUsed: [String] = []
+        let frame = HTTPFrame.cancel(stream: 1)
+        var sealedFrames: [(topic: String, payload: [UInt8])] = []
+        for _ in 0..<(per * 3) {
+            let sealed = try hostSession.seal(frame)
+            sealedFrames.append(sealed)
+            if topicsUsed.last != sealed.topic { topicsUsed.append(sealed.topic) }
+        }
+        #expect(topicsUsed.count == 3, "three epochs, three topics")
+        #expect(Set(topicsUsed).count == 3)
+        // A burst of three epochs lands inside what the receiver listens to from the start.
+        #expect(Set(topicsUsed).isSubset(of: Set(deviceSide.receiveTopics)))
+        for sealed in sealedFrames { _ = try deviceSide.open(try SessionWire.decode(sealed.payload), topic: sealed.topic) }
+        // Having seen epoch 2: epoch 1 for late frames, 2, and the ones ahead; epoch 0 is dropped.
+        #expect(deviceSide.receiveTopics.first == topicsUsed[1])
+        #expect(!deviceSide.receiveTopics.contains(topicsUsed[0]))
+        #expect(deviceSide.receiveTopics.count == ahead + 2)
     }
 }
