@@ -58,10 +58,25 @@ public actor RemoteSession {
 
     private let node: WakuNode
     private var session: EstablishedSession
+    private let privateKey: [UInt8]
+    private let hostKey: [UInt8]
     private var nextStream: UInt32 = 1
+    /// Stream requests, kept to open them again in a new session, and repeated until their head arrives.
+    private var streamRequests: [UInt32: HTTPFrame] = [:]
+    private var streamsAnswered: Set<UInt32> = []
+    /// Whether a frame of the host authenticated since the last tick, and how many ticks passed without one while
+    /// requests were waiting.
+    private var heard = false
+    private var quietTicks = 0
+    private var idleStreamTicks = 0
+    private var reopening = false
+    private var ticker: Task<Void, Never>?
+    /// New sessions opened after the first, because the host had gone quiet (e.g. it restarted).
+    public private(set) var reopened = 0
     private var pending: [UInt32: Pending] = [:]
-    /// One subscription per receiving topic; the set follows the host's frames (`EstablishedSession.receiveTopics`).
-    private var listeners: [String: Task<Void, Never>] = [:]
+    /// Subscriptions to the receiving topics, one per group of topics subscribed together (one filter request);
+    /// the set follows the host's frames (`EstablishedSession.receiveTopics`).
+    private var listeners: [(topics: Set<String>, task: Task<Void, Never>)] = []
     private var streams: [UInt32: AsyncStream<StreamEvent>.Continuation] = [:]
 
     /// A part of a streamed answer (server-sent events).
@@ -81,10 +96,25 @@ public actor RemoteSession {
     /// How long an answer may stay silent before the lost parts are asked for again. Waku relays are best effort;
     /// round trips through The Waku Network take around a second.
     public static let retryInterval: Duration = .seconds(2)
+    /// Intervals without a word from the host while requests wait, after which a new session is opened (the host
+    /// restarted and forgot this one) and the waiting requests and streams are sent again in it.
+    public static let reopenAfterQuietTicks = 3
+    /// With only event streams open, a `GET /v1/health` this often, so that a host that went away is noticed.
+    public static let keepAliveTicks = 8
 
     public static func open(
         node: WakuNode, privateKey: [UInt8], hostKey: [UInt8], timeout: Duration
     ) async throws -> RemoteSession {
+        let established = try await handshake(node: node, privateKey: privateKey, hostKey: hostKey, timeout: timeout)
+        let session = RemoteSession(node: node, session: established, privateKey: privateKey, hostKey: hostKey)
+        try await session.listen()
+        return session
+    }
+
+    /// Runs the handshake on the pair's inbox, repeating the first message until the host answers.
+    static func handshake(
+        node: WakuNode, privateKey: [UInt8], hostKey: [UInt8], timeout: Duration
+    ) async throws -> EstablishedSession {
         let publicKey = Array(try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey).publicKey.rawRepresentation)
         var initiator = try SessionInitiator(deviceKey: privateKey, devicePublicKey: publicKey, hostKey: hostKey)
         let deadline = ContinuousClock.now + timeout
@@ -113,15 +143,15 @@ public actor RemoteSession {
                 continue
             }
             if let frame = try? SessionWire.decode(payload), frame.kind == .handshake2, frame.sessionID == initiator.sessionID {
-                let session = RemoteSession(node: node, session: try initiator.finish(frame))
-                try await session.listen()
-                return session
+                return try initiator.finish(frame)
             }
         }
         throw RemoteError("the host did not answer the session handshake in time")
     }
 
-    private init(node: WakuNode, session: EstablishedSession) {
+    private init(node: WakuNode, session: EstablishedSession, privateKey: [UInt8], hostKey: [UInt8]) {
+        self.privateKey = privateKey
+        self.hostKey = hostKey
         self.node = node
         self.session = session
     }
@@ -129,21 +159,84 @@ public actor RemoteSession {
     private func listen() async throws {
         await followTopics()
         for topic in session.receiveTopics { try await RemoteNode.waitForSubscription(node, topic: topic) }
-    }
-
-    /// Subscribes to the receiving topics now due and drops those left behind.
-    private func followTopics() async {
-        let wanted = Set(session.receiveTopics)
-        for (topic, task) in listeners where !wanted.contains(topic) {
-            task.cancel()
-            listeners[topic] = nil
-        }
-        for topic in wanted where listeners[topic] == nil {
-            let stream = await node.subscribe(contentTopics: [topic])
-            listeners[topic] = Task { [weak self] in
-                for await message in stream { await self?.receive(message.payload, topic: topic) }
+        ticker = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.retryInterval)
+                await self?.tick()
             }
         }
+    }
+
+    /// Every `retryInterval`: ask again for what is missing, notice a host that went quiet, keep streams checked.
+    private func tick() async {
+        guard !reopening else { return }
+        if heard {
+            quietTicks = 0
+            heard = false
+        } else if !pending.isEmpty {
+            quietTicks += 1
+        }
+        if quietTicks >= Self.reopenAfterQuietTicks {
+            await reopen()
+            return
+        }
+        for stream in pending.keys.sorted() { await retry(stream) }
+        // A stream request that got no head yet may have been lost: again (the host starts a stream once).
+        for (stream, request) in streamRequests.sorted(by: { $0.key < $1.key })
+        where streams[stream] != nil && !streamsAnswered.contains(stream) {
+            try? await send(request)
+        }
+        if pending.isEmpty, !streams.isEmpty {
+            idleStreamTicks += 1
+            if idleStreamTicks >= Self.keepAliveTicks {
+                idleStreamTicks = 0
+                Task { [weak self] in
+                    _ = try? await self?.request(method: "GET", target: "manager", path: "/v1/health", timeout: .seconds(120))
+                }
+            }
+        }
+    }
+
+    /// A new session with the same host: waiting requests and open streams are sent again in it (the host runs a
+    /// request again only if the old session's answer never came back, e.g. because it restarted).
+    private func reopen() async {
+        reopening = true
+        defer { reopening = false }
+        quietTicks = 0
+        let fresh: EstablishedSession
+        do {
+            fresh = try await Self.handshake(node: node, privateKey: privateKey, hostKey: hostKey, timeout: .seconds(20))
+        } catch {
+            return  // still away: tried again after the next quiet intervals
+        }
+        session = fresh
+        reopened += 1
+        await followTopics()
+        for topic in session.receiveTopics { try? await RemoteNode.waitForSubscription(node, topic: topic) }
+        for stream in pending.keys.sorted() {
+            guard var entry = pending[stream] else { continue }
+            entry.assembly = ResponseAssembly()
+            pending[stream] = entry
+            try? await send(entry.request)
+        }
+        streamsAnswered.removeAll()
+        for (stream, request) in streamRequests.sorted(by: { $0.key < $1.key }) where streams[stream] != nil {
+            try? await send(request)
+        }
+    }
+
+    /// Subscribes to the receiving topics now due (all new ones in one request: a filter service answers one
+    /// subscription at a time per client) and drops groups left wholly behind.
+    private func followTopics() async {
+        let wanted = Set(session.receiveTopics)
+        for group in listeners where group.topics.isDisjoint(with: wanted) { group.task.cancel() }
+        listeners.removeAll { $0.topics.isDisjoint(with: wanted) }
+        let missing = wanted.subtracting(listeners.reduce(into: Set<String>()) { $0.formUnion($1.topics) })
+        guard !missing.isEmpty else { return }
+        let stream = await node.subscribe(contentTopics: missing.sorted())
+        listeners.append((missing, Task { [weak self] in
+            for await message in stream { await self?.receive(message.payload, topic: message.contentTopic) }
+        }))
     }
 
     /// Seals and publishes one frame on the topic its counter gives.
@@ -161,16 +254,7 @@ public actor RemoteSession {
             try? await Task.sleep(for: timeout)
             await self?.fail(stream, RemoteError("the host did not answer in time"))
         }
-        let retries = Task { [weak self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: Self.retryInterval)
-                await self?.retry(stream)
-            }
-        }
-        defer {
-            expiry.cancel()
-            retries.cancel()
-        }
+        defer { expiry.cancel() }
         return try await withCheckedThrowingContinuation { continuation in
             pending[stream] = Pending(continuation: continuation, request: request)
             Task { [weak self] in
@@ -187,6 +271,7 @@ public actor RemoteSession {
         let stream = nextStream
         nextStream += 1
         let request = HTTPFrame.request(stream: stream, method: "GET", target: target, path: path, body: [])
+        streamRequests[stream] = request
         let (events, continuation) = AsyncStream<StreamEvent>.makeStream()
         streams[stream] = continuation
         continuation.onTermination = { [weak self] termination in
@@ -216,11 +301,14 @@ public actor RemoteSession {
 
     private func cancel(_ stream: UInt32) async {
         streams[stream] = nil
+        streamRequests[stream] = nil
+        streamsAnswered.remove(stream)
         try? await send(.cancel(stream: stream))
     }
 
     public func close() {
-        listeners.values.forEach { $0.cancel() }
+        ticker?.cancel()
+        listeners.forEach { $0.task.cancel() }
         listeners.removeAll()
         for (_, continuation) in streams { continuation.finish() }
         streams.removeAll()
@@ -233,10 +321,13 @@ public actor RemoteSession {
 
     private func receive(_ payload: [UInt8], topic: String) async {
         guard let frame = try? SessionWire.decode(payload), let http = try? session.open(frame, topic: topic) else { return }
+        heard = true
         await followTopics()
         if let continuation = streams[http.stream] {
             switch http {
             case let .responseHead(_, status, contentType, chunks, _):
+                guard !streamsAnswered.contains(http.stream) else { return }  // a repeat's head, or the old session's
+                streamsAnswered.insert(http.stream)
                 continuation.yield(.head(status: Int(status), contentType: contentType))
                 // A refusal arrives as an ordinary one-chunk answer: the stream ends after it.
                 if chunks != HTTPFrame.streaming { streamChunksLeft[http.stream] = Int(chunks) }
@@ -247,7 +338,7 @@ public actor RemoteSession {
                 }
             case let .responseEnd(stream):
                 finishStream(stream)
-            case .request, .cancel, .resend:
+            case .request, .cancel, .resend, .processing:
                 break
             }
             return
@@ -256,7 +347,7 @@ public actor RemoteSession {
         case .responseHead, .responseChunk:
             pending[http.stream]?.assembly.accept(http)
             complete(http.stream)
-        case .request, .cancel, .responseEnd, .resend:
+        case .request, .cancel, .responseEnd, .resend, .processing:
             return
         }
     }
@@ -265,6 +356,8 @@ public actor RemoteSession {
 
     private func finishStream(_ stream: UInt32) {
         streamChunksLeft[stream] = nil
+        streamRequests[stream] = nil
+        streamsAnswered.remove(stream)
         if let continuation = streams.removeValue(forKey: stream) {
             // `.end` first, then the finish: the consumer sees the end before the stream closes.
             continuation.yield(.end)

@@ -13,6 +13,9 @@ public enum HTTPFrame: Sendable, Equatable {
     /// Device to host: parts of an answer that did not arrive: the head when `head`, and the chunks at `indices`
     /// (at most `maximumResendIndices`, ascending, no repeats). The host answers from what it kept.
     case resend(stream: UInt32, head: Bool, indices: [UInt16])
+    /// Host to device: the request is still running (the answer to a repeat of it), so the device does not take the
+    /// silence for a host that went away.
+    case processing(stream: UInt32)
 
     /// The most chunk indices one `resend` names (a 5 MB answer has 53 chunks; 64 MiB at most 683).
     public static let maximumResendIndices = 1024
@@ -24,7 +27,7 @@ public enum HTTPFrame: Sendable, Equatable {
     public var stream: UInt32 {
         switch self {
         case let .request(stream, _, _, _, _), let .responseHead(stream, _, _, _, _), let .responseChunk(stream, _, _),
-            let .cancel(stream), let .responseEnd(stream), let .resend(stream, _, _):
+            let .cancel(stream), let .responseEnd(stream), let .resend(stream, _, _), let .processing(stream):
             stream
         }
     }
@@ -54,6 +57,8 @@ public enum HTTPFrame: Sendable, Equatable {
         case let .resend(stream, head, indices):
             out = [6] + Self.u32(stream) + [head ? 1 : 0] + [UInt8(indices.count >> 8), UInt8(indices.count & 0xFF)]
                 + indices.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        case let .processing(stream):
+            out = [7] + Self.u32(stream)
         }
         return out
     }
@@ -98,6 +103,8 @@ public enum HTTPFrame: Sendable, Equatable {
                 indices.append(index)
             }
             frame = .resend(stream: stream, head: flag == 1, indices: indices)
+        case 7:
+            frame = .processing(stream: try reader.u32())
         default:
             throw .unknownKind(kind)
         }

@@ -8,8 +8,10 @@ public struct StreamLedger: Sendable {
         case execute
         /// Already answered: send these frames again (the device lost them all).
         case replay([HTTPFrame])
-        /// Still running, or a live stream: its answer is on the way.
+        /// Still running: its answer is on the way (the host says so with `processing`).
         case inProgress
+        /// A live stream, or an answer no longer kept: nothing to send, and never run again.
+        case gone
         /// Too many requests of this session are running: answer with 429.
         case busy
     }
@@ -44,7 +46,7 @@ public struct StreamLedger: Sendable {
         switch states[stream] {
         case .running?: return .inProgress
         case let .answered(frames, _, _)?: return .replay(frames)
-        case .forgotten?: return .inProgress
+        case .forgotten?: return .gone
         case nil:
             guard runningCount < Self.maximumRunning else { return .busy }
             states[stream] = .running

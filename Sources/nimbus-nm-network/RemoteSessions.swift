@@ -23,8 +23,8 @@ actor RemoteSessions {
         var session: EstablishedSession
         var deviceID: String
         var reply: [UInt8]
-        /// One subscription per receiving topic; the set follows the device's frames.
-        var listeners: [String: Task<Void, Never>] = [:]
+        /// Subscriptions to the receiving topics, one per group subscribed together; they follow the device's frames.
+        var listeners: [(topics: Set<String>, task: Task<Void, Never>)] = []
         /// Streamed responses in flight (event streams), by stream id.
         var streams: [UInt32: Task<Void, Never>] = [:]
         /// Requests run and answers kept, for repeats and resends (each request runs once).
@@ -80,7 +80,7 @@ actor RemoteSessions {
     func stop() {
         for (_, inbox) in inboxes { inbox.task.cancel() }
         for (_, entry) in sessions {
-            entry.listeners.values.forEach { $0.cancel() }
+            entry.listeners.forEach { $0.task.cancel() }
             entry.streams.values.forEach { $0.cancel() }
         }
         inboxes.removeAll()
@@ -105,7 +105,7 @@ actor RemoteSessions {
             inboxes[topic] = nil
         }
         for (id, entry) in sessions where entry.deviceID == deviceID {
-            entry.listeners.values.forEach { $0.cancel() }
+            entry.listeners.forEach { $0.task.cancel() }
             entry.streams.values.forEach { $0.cancel() }
             sessions[id] = nil
         }
@@ -131,34 +131,46 @@ actor RemoteSessions {
         }
         let stale = sessions.filter { $0.value.deviceID == device.id }.keys
         if stale.count >= Self.sessionsPerDevice, let oldest = stale.first {
-            sessions[oldest]?.listeners.values.forEach { $0.cancel() }
+            sessions[oldest]?.listeners.forEach { $0.task.cancel() }
             sessions[oldest]?.streams.values.forEach { $0.cancel() }
             sessions[oldest] = nil
         }
         let id = frame.sessionID
         sessions[id] = Entry(session: session, deviceID: device.id, reply: reply)
         await followTopics(id)
+        // A light client's subscriptions take a round trip to its filter service: the device starts sending as soon
+        // as it has the reply, so the reply waits for them (a second at most; the device repeats what is lost).
+        await waitForSubscriptions(session.receiveTopics, within: .seconds(1))
         logger.info("session opened", metadata: ["device": "\(device.id)"])
-        // Give the subscription a moment to be in place before the device starts sending on the session topic.
-        try? await Task.sleep(for: .milliseconds(20))
         await publish(topic, reply)
+    }
+
+    private func waitForSubscriptions(_ topics: [String], within limit: Duration) async {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            let health = await node.health()
+            guard health.mode == .client else { return }
+            let live = Set(health.subscriptions.filter { !$0.servicePeers.isEmpty }.map(\.contentTopic))
+            if topics.allSatisfy(live.contains) { return }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     /// Subscribes to the session's receiving topics now due and drops those left behind.
     private func followTopics(_ id: [UInt8]) async {
         guard let entry = sessions[id] else { return }
         let wanted = Set(entry.session.receiveTopics)
-        for (topic, task) in entry.listeners where !wanted.contains(topic) {
-            task.cancel()
-            sessions[id]?.listeners[topic] = nil
+        for group in entry.listeners where group.topics.isDisjoint(with: wanted) { group.task.cancel() }
+        sessions[id]?.listeners.removeAll { $0.topics.isDisjoint(with: wanted) }
+        let have = (sessions[id]?.listeners ?? []).reduce(into: Set<String>()) { $0.formUnion($1.topics) }
+        let missing = wanted.subtracting(have)
+        guard !missing.isEmpty else { return }
+        // All new topics in one subscription: one filter request when this node is a light client.
+        let stream = await node.subscribe(contentTopics: missing.sorted())
+        let task = Task { [weak self] in
+            for await message in stream { await self?.data(id, payload: message.payload, topic: message.contentTopic) }
         }
-        let node = self.node
-        for topic in wanted where entry.listeners[topic] == nil {
-            let stream = await node.subscribe(contentTopics: [topic])
-            sessions[id]?.listeners[topic] = Task { [weak self] in
-                for await message in stream { await self?.data(id, payload: message.payload, topic: topic) }
-            }
-        }
+        if sessions[id] == nil { task.cancel() } else { sessions[id]?.listeners.append((missing, task)) }
     }
 
     private func data(_ id: [UInt8], payload: [UInt8], topic: String) async {
@@ -184,7 +196,7 @@ actor RemoteSessions {
             return
         case .request:
             break
-        case .responseHead, .responseChunk, .responseEnd:
+        case .responseHead, .responseChunk, .responseEnd, .processing:
             return
         }
         guard case let .request(stream, method, target, path, body) = request else { return }
@@ -194,7 +206,11 @@ actor RemoteSessions {
         case let .replay(frames)?:
             for frame in frames { await send(id, frame) }
             return
-        case .inProgress?, nil:
+        case .inProgress?:
+            // A repeat while it runs (a slow import, a long keymanager call): say it is still running.
+            await send(id, .processing(stream: stream))
+            return
+        case .gone?, nil:
             return
         case .busy?:
             await sendStatic(id, stream: stream, Self.refusal(429, "too many requests of this session are running; wait for their answers"))

@@ -18,6 +18,8 @@ import Testing
         #expect(try HTTPFrame.decode(frame.encoded()) == frame)
         #expect(try HTTPFrame.decode(HTTPFrame.resend(stream: 1, head: false, indices: []).encoded())
                     == .resend(stream: 1, head: false, indices: []))
+        #expect(try HTTPFrame.decode(HTTPFrame.processing(stream: 3).encoded()) == .processing(stream: 3))
+        #expect(throws: HTTPFrame.Invalid.trailingBytes) { try HTTPFrame.decode([7, 0, 0, 0, 3, 0]) }
         #expect(throws: HTTPFrame.Invalid.unordered) {
             try HTTPFrame.decode([6, 0, 0, 0, 9, 0, 0, 2, 0, 4, 0, 4])
         }
@@ -73,7 +75,7 @@ import Testing
         // After the keeping time the answer is gone, but the request is still not run again.
         let later = 20 + StreamLedger.keptMillis
         #expect(ledger.resend(stream: 7, head: true, indices: [0], nowMillis: later) == [])
-        #expect(ledger.admit(stream: 7, nowMillis: later) == .inProgress)
+        #expect(ledger.admit(stream: 7, nowMillis: later) == .gone)
     }
 
     @Test func aSessionRunsAtMostSixteenRequestsAtOnce() {
@@ -134,7 +136,7 @@ import Testing
                     ledger.answered(stream: stream, frames: Self.frames, nowMillis: now)
                     return Self.frames
                 case let .replay(frames): return frames
-                case .inProgress, .busy: return []
+                case .inProgress, .gone, .busy: return []
                 }
             case let .resend(stream, head, indices):
                 return ledger.resend(stream: stream, head: head, indices: indices, nowMillis: now)

@@ -136,6 +136,33 @@ import Testing
             session.handle(FilterSubscribeResponse(requestID: "unknown", statusCode: 500), now: .seconds(12)).isEmpty)
     }
 
+    /// A subscribe and an unsubscribe in flight together (a session's topics replacing a handshake's): whichever
+    /// answer comes last, the peer ends active, so the node reports the new subscription in place.
+    @Test func anUnsubscribeAnsweredLastStillLeavesThePeerActive() {
+        for unsubscribeLast in [true, false] {
+            var session = FilterClientSession(generator: SplitMix64(seed: 5))
+            _ = session.subscribe(pubsubTopic: pubsub, contentTopics: ["/a/1/inbox/p"], now: .zero)
+            let first = requests(session.peerConnected(alice, now: .zero))
+            _ = session.handle(ok(first[0].0), now: .zero)
+            #expect(session.activePeers == [alice])
+            let add = requests(session.subscribe(pubsubTopic: pubsub, contentTopics: ["/a/1/data/p"], now: .seconds(1)))
+            let drop = requests(session.unsubscribe(pubsubTopic: pubsub, contentTopics: ["/a/1/inbox/p"], now: .seconds(1)))
+            #expect(add.count == 1 && drop.count == 1 && drop[0].0.kind == .unsubscribe)
+            let order = unsubscribeLast ? [add[0].0, drop[0].0] : [drop[0].0, add[0].0]
+            for request in order { _ = session.handle(ok(request), now: .seconds(1)) }
+            #expect(session.activePeers == [alice], "unsubscribe answered last: \(unsubscribeLast)")
+        }
+        // A failed unsubscribe after a successful subscribe leaves the peer active too.
+        var failing = FilterClientSession(generator: SplitMix64(seed: 6))
+        _ = failing.subscribe(pubsubTopic: pubsub, contentTopics: ["/a/1/inbox/p"], now: .zero)
+        _ = failing.handle(ok(requests(failing.peerConnected(alice, now: .zero))[0].0), now: .zero)
+        let add = requests(failing.subscribe(pubsubTopic: pubsub, contentTopics: ["/a/1/data/p"], now: .seconds(1)))
+        let drop = requests(failing.unsubscribe(pubsubTopic: pubsub, contentTopics: ["/a/1/inbox/p"], now: .seconds(1)))
+        _ = failing.handle(ok(add[0].0), now: .seconds(1))
+        _ = failing.requestFailed(requestID: drop[0].0.requestID, now: .seconds(1))
+        #expect(failing.activePeers == [alice])
+    }
+
     /// More than 100 content topics are split over several requests.
     @Test func clientChunksLargeSubscriptions() {
         var session = FilterClientSession(generator: SplitMix64(seed: 4))

@@ -159,6 +159,8 @@ public struct FilterClientSession: Sendable {
             if state.outstanding.isEmpty && state.phase == .subscribing { state.phase = .active }
             return []
         case (.unsubscribe, _), (.unsubscribeAll, _):
+            // The last answer outstanding may be this one, after the subscribes succeeded: the peer is then active.
+            if state.outstanding.isEmpty && state.phase == .subscribing { state.phase = .active }
             return []
         default:
             state.phase = .lost
@@ -174,6 +176,8 @@ public struct FilterClientSession: Sendable {
         if request.kind == .subscribe || request.kind == .subscriberPing {
             state.phase = .lost
             state.retryAt = now + parameters.retryDelay
+        } else if state.outstanding.isEmpty && state.phase == .subscribing {
+            state.phase = .active
         }
         used[request.peer] = state
         return []
