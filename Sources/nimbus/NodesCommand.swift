@@ -54,34 +54,43 @@ struct NodesCommand: AsyncParsableCommand {
         }
     }
 
-    /// `nimbus nodes start|stop|restart NAME`, for nodes with `[nodes.launch]`.
+    /// `nimbus nodes start|stop|restart NAME`, for nodes with `[nodes.launch]`: one command type per verb (the
+    /// argument parser wants types), one body.
     enum Control {
-        struct Start: AsyncParsableCommand {
+        struct Start: NodeControlCommand {
             static let configuration = CommandConfiguration(
                 commandName: "start",
                 abstract: "Start a node the node manager runs (also after a doppelganger exit, once the other instance is gone).")
             @OptionGroup var connection: ConnectionOptions
             @Argument(help: "The node's name, as in [[nodes]].") var name: String
-            func run() async { await reportingErrors { try await Control.send("start", name, connection) } }
         }
 
-        struct Stop: AsyncParsableCommand {
+        struct Stop: NodeControlCommand {
             static let configuration = CommandConfiguration(
                 commandName: "stop", abstract: "Stop a node the node manager runs; it stays stopped until started.")
             @OptionGroup var connection: ConnectionOptions
             @Argument(help: "The node's name, as in [[nodes]].") var name: String
-            func run() async { await reportingErrors { try await Control.send("stop", name, connection) } }
         }
 
-        struct Restart: AsyncParsableCommand {
+        struct Restart: NodeControlCommand {
             static let configuration = CommandConfiguration(
                 commandName: "restart", abstract: "Stop a node the node manager runs and start it again.")
             @OptionGroup var connection: ConnectionOptions
             @Argument(help: "The node's name, as in [[nodes]].") var name: String
-            func run() async { await reportingErrors { try await Control.send("restart", name, connection) } }
         }
+    }
+}
 
-        static func send(_ verb: String, _ name: String, _ connection: ConnectionOptions) async throws {
+/// What the three node commands share: the verb is the command's name.
+protocol NodeControlCommand: AsyncParsableCommand {
+    var connection: ConnectionOptions { get }
+    var name: String { get }
+}
+
+extension NodeControlCommand {
+    func run() async {
+        await reportingErrors {
+            let verb = Self.configuration.commandName ?? ""
             let encoded = name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name
             let process: NodeProcessReport = try await ControlClient(socketPath: connection.resolvedSocket)
                 .getJSON("/v1/nodes/\(encoded)/\(verb)", method: "POST")

@@ -30,16 +30,8 @@ func inviteByQR(options: RemoteOptions, timeout: Int) async throws {
     FileHandle.standardOutput.write(Data("qr: \(handshake.qr.string)\nnametag: \(nametag.hex)\n".utf8))
     FileHandle.standardError.write(Data(
         "On the host, run: nimbus pair --qr '\(handshake.qr.string)' --qr-message-nametag \(nametag.hex)\n".utf8))
-    let (events, feed) = AsyncStream<WakuMessage?>.makeStream()
-    let reader = Task { for await message in messages { feed.yield(message) } }
-    let expiry = Task {
-        try? await Task.sleep(for: .seconds(timeout))
-        feed.yield(nil)
-    }
-    defer {
-        reader.cancel()
-        expiry.cancel()
-    }
+    let (events, stop) = expiring(messages, after: timeout)
+    defer { stop() }
     var iterator = events.makeAsyncIterator()
     while true {
         guard let event = await iterator.next(), let message = event else {

@@ -50,18 +50,8 @@ struct RemoteCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("On the host, run: nimbus pair \(code.displayText)\n".utf8))
             var device = PairingDevice(code: code, identity: identity)
             // One stream of events: messages on the topic, then nil when the code expires.
-            let (events, feed) = AsyncStream<WakuMessage?>.makeStream()
-            let reader = Task {
-                for await message in messages { feed.yield(message) }
-            }
-            let expiry = Task {
-                try? await Task.sleep(for: .seconds(timeout))
-                feed.yield(nil)
-            }
-            defer {
-                reader.cancel()
-                expiry.cancel()
-            }
+            let (events, stop) = expiring(messages, after: timeout)
+            defer { stop() }
             var iterator = events.makeAsyncIterator()
             while true {
                 switch device.state {
@@ -347,4 +337,19 @@ extension RemoteCommand {
             }
         }
     }
+}
+
+/// The messages of `messages`, then nil once `seconds` have passed: one stream for a wait with a deadline. Call the
+/// returned function to stop both feeds.
+func expiring(_ messages: AsyncStream<WakuMessage>, after seconds: Int) -> (AsyncStream<WakuMessage?>, () -> Void) {
+    let (events, feed) = AsyncStream<WakuMessage?>.makeStream()
+    let reader = Task { for await message in messages { feed.yield(message) } }
+    let expiry = Task {
+        try? await Task.sleep(for: .seconds(seconds))
+        feed.yield(nil)
+    }
+    return (events, {
+        reader.cancel()
+        expiry.cancel()
+    })
 }

@@ -53,6 +53,11 @@ struct MonitoringTests {
 
         /// POSTs a scenario change to the simulator's control endpoint.
         func scenario(_ json: String) async throws {
+            try await Self.scenario(json, controlPort: control)
+        }
+
+        /// POSTs a scenario change to a simulator's control endpoint on 127.0.0.1.
+        static func scenario(_ json: String, controlPort control: Int) async throws {
             let client = HTTPClient()
             defer { client.shutdown() }
             let response = try await client.request(

@@ -47,14 +47,8 @@ struct SupervisedNodeTests {
             """
         }
 
-        /// POSTs a scenario change to the simulator's control endpoint.
         func scenario(_ json: String) async throws {
-            let client = HTTPClient()
-            defer { client.shutdown() }
-            let response = try await client.request(
-                .POST, "/sim/v1/scenario", at: .tcp(host: "127.0.0.1", port: control),
-                headers: [("Content-Type", "application/json")], body: Array(json.utf8))
-            try #require(response.status == 200, "scenario \(json) refused")
+            try await Simulator.scenario(json, controlPort: control)
         }
     }
 
