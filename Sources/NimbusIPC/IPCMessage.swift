@@ -19,6 +19,8 @@ public enum IPCMessage: Sendable, Equatable {
     case hostKey([UInt8])
     case deviceChange(DeviceChange)
     case networkPairedDevice(NetworkPairedDevice)
+    case keyListRequest
+    case keyList([KeyListEntry])
     case installStateRequest
     case installState(InstallState)
     case nodeProcessesRequest
@@ -48,6 +50,8 @@ public enum IPCMessage: Sendable, Equatable {
         case .hostKey: .hostKey
         case .deviceChange: .deviceChange
         case .networkPairedDevice: .networkPairedDevice
+        case .keyListRequest: .keyListRequest
+        case .keyList: .keyList
         case .installStateRequest: .installStateRequest
         case .installState: .installState
         case .nodeProcessesRequest: .nodeProcessesRequest
@@ -66,7 +70,7 @@ public enum IPCMessage: Sendable, Equatable {
         case let .failure(failure): failure.encode(into: &writer)
         case let .ready(steps): writer.array(steps) { $1.encode(into: &$0) }
         case .shutdown, .roleStatusRequest, .keyStoreStatusRequest, .installStateRequest, .hostKeyRequest,
-             .nodeProcessesRequest, .latestReleaseRequest: break
+             .nodeProcessesRequest, .latestReleaseRequest, .keyListRequest: break
         case let .peerLinkReplaced(peer): writer.u8(peer.rawValue)
         case let .roleStatus(roles): writer.array(roles) { $1.encode(into: &$0) }
         case let .keyStoreStatus(status): status.encode(into: &writer)
@@ -80,6 +84,7 @@ public enum IPCMessage: Sendable, Equatable {
         case let .hostKey(key): writer.byteString(key)
         case let .deviceChange(change): change.encode(into: &writer)
         case let .networkPairedDevice(device): device.encode(into: &writer)
+        case let .keyList(keys): writer.array(keys) { $1.encode(into: &$0) }
         case let .installState(state): state.encode(into: &writer)
         case let .nodeProcesses(nodes): writer.array(nodes) { $1.encode(into: &$0) }
         case let .nodeControl(control): control.encode(into: &writer)
@@ -111,6 +116,8 @@ public enum IPCMessage: Sendable, Equatable {
         case .hostKey: message = .hostKey(try reader.byteString())
         case .deviceChange: message = .deviceChange(try DeviceChange(from: &reader))
         case .networkPairedDevice: message = .networkPairedDevice(try NetworkPairedDevice(from: &reader))
+        case .keyListRequest: message = .keyListRequest
+        case .keyList: message = .keyList(try reader.array { (r) throws(IPCError) in try KeyListEntry(from: &r) })
         case .installStateRequest: message = .installStateRequest
         case .installState: message = .installState(try InstallState(from: &reader))
         case .nodeProcessesRequest: message = .nodeProcessesRequest

@@ -42,6 +42,10 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
     /// Network to signer: a device paired through `nimbus pair --qr` (43/WAKU2-DEVICE-PAIRING); the signer records it
     /// as vouched for by the network role and answers with `deviceChange`.
     case networkPairedDevice = 0x020A
+    /// Network to signer: the validator keys held, public facts only (`GET /v1/keys`).
+    case keyListRequest = 0x020B
+    /// Answer to `keyListRequest`.
+    case keyList = 0x020C
 
     /// Network to installer: what is installed and what the installer is doing.
     case installStateRequest = 0x0301
@@ -81,6 +85,8 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
         case .hostKey: "hostKey"
         case .deviceChange: "deviceChange"
         case .networkPairedDevice: "networkPairedDevice"
+        case .keyListRequest: "keyListRequest"
+        case .keyList: "keyList"
         case .installStateRequest: "installStateRequest"
         case .installState: "installState"
         case .nodeProcessesRequest: "nodeProcessesRequest"

@@ -486,3 +486,41 @@ public struct ReleaseDocument: Sendable, Equatable {
         }
     }
 }
+
+/// One validator key the signer holds, as the manager API lists it: public facts only.
+public struct KeyListEntry: Sendable, Equatable {
+    public enum Source: UInt8, Sendable {
+        case generated = 0
+        case imported = 1
+    }
+
+    /// The BLS public key, 48 bytes.
+    public var pubkey: [UInt8]
+    /// The EIP-2334 path, "" when an imported keystore names none.
+    public var path: String
+    public var source: Source
+    public var createdAtMillis: UInt64
+
+    public init(pubkey: [UInt8], path: String, source: Source, createdAtMillis: UInt64) {
+        self.pubkey = pubkey
+        self.path = path
+        self.source = source
+        self.createdAtMillis = createdAtMillis
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.byteString(pubkey)
+        writer.string(path)
+        writer.u8(source.rawValue)
+        writer.u64(createdAtMillis)
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        pubkey = try reader.byteString()
+        path = try reader.string()
+        source = try reader.enumeration(Source.self, field: "key source")
+        createdAtMillis = try reader.u64()
+        guard pubkey.count == 48 else { throw .invalidValue("a BLS public key is 48 bytes, not \(pubkey.count)") }
+        guard path.utf8.count <= 128 else { throw .invalidValue("a key path is at most 128 bytes") }
+    }
+}

@@ -61,6 +61,7 @@ public enum PermissionTable {
                 Permission(.keyStoreStatusRequest, .request(replies: [.keyStoreStatus, .failure]), from: .parent,
                            in: [.running]),
                 Permission(.keysSession, .notification(once: false), from: .parent, in: [.running]),
+                Permission(.keyListRequest, .request(replies: [.keyList, .failure]), from: .parent, in: [.running]),
                 // Pairing runs in the signer; the network role only carries its public frames over Waku.
                 Permission(.pairingTopic, .notification(once: false), from: .child, in: [.running]),
                 Permission(.pairingPublish, .notification(once: false), from: .child, in: [.running]),

@@ -17,6 +17,8 @@ public struct ControlAPI: Sendable {
         public var acknowledge: @Sendable (_ id: Int64, _ device: String) async throws -> StoredAlert?
         /// The paired devices, as the network role knows them.
         public var devices: @Sendable () async throws -> [DeviceSummary]
+        /// The validator keys the signer holds (public facts only).
+        public var keys: @Sendable () async throws -> KeysReport
         public var metrics: @Sendable () async -> String
         public var wakuStatus: @Sendable () async -> WakuStatusReport?
         /// Starts, stops or restarts a node the node manager runs; the node's process afterwards.
@@ -33,6 +35,7 @@ public struct ControlAPI: Sendable {
             alerts: @escaping @Sendable (String) async throws -> AlertsReport = { _ in AlertsReport(alerts: [], pending: []) },
             acknowledge: @escaping @Sendable (Int64, String) async throws -> StoredAlert? = { _, _ in nil },
             devices: @escaping @Sendable () async throws -> [DeviceSummary] = { [] },
+            keys: @escaping @Sendable () async throws -> KeysReport = { KeysReport(keys: []) },
             metrics: @escaping @Sendable () async -> String = { "" },
             wakuStatus: @escaping @Sendable () async -> WakuStatusReport? = { nil },
             controlNode: @escaping @Sendable (String, NodeControl.Action) async throws -> NodeControlOutcome = { name, _ in
@@ -52,6 +55,7 @@ public struct ControlAPI: Sendable {
             self.alerts = alerts
             self.acknowledge = acknowledge
             self.devices = devices
+            self.keys = keys
             self.metrics = metrics
             self.wakuStatus = wakuStatus
             self.controlNode = controlNode
@@ -129,6 +133,13 @@ public struct ControlAPI: Sendable {
                 return Response(status: 200, body: Self.encode(try await backends.devices()))
             } catch {
                 return self.error(500, "cannot read the devices: \(error)")
+            }
+        case "/v1/keys":
+            guard method == "GET" else { return methodNotAllowed(method, path) }
+            do {
+                return Response(status: 200, body: Self.encode(try await backends.keys()))
+            } catch {
+                return self.error(503, "cannot read the keys: \(error)")
             }
         case "/v1/waku/status":
             guard method == "GET" else { return methodNotAllowed(method, path) }

@@ -4,11 +4,16 @@ import NimbusIPC
 /// It answers only what the permission table lets the network role ask, and never returns key material.
 public struct SignerService: Sendable {
     private let keystoreCount: @Sendable () throws -> Int
+    private let keys: @Sendable () throws -> [KeyListEntry]
     private let schemaVersion: Int
 
-    public init(schemaVersion: Int, keystoreCount: @escaping @Sendable () throws -> Int) {
+    public init(
+        schemaVersion: Int, keystoreCount: @escaping @Sendable () throws -> Int,
+        keys: @escaping @Sendable () throws -> [KeyListEntry] = { [] }
+    ) {
         self.schemaVersion = schemaVersion
         self.keystoreCount = keystoreCount
+        self.keys = keys
     }
 
     /// The reply to a request from the network role.
@@ -20,6 +25,12 @@ public struct SignerService: Sendable {
             do {
                 let count = try keystoreCount()
                 return .keyStoreStatus(KeyStoreStatus(keystoreCount: UInt32(count), schemaVersion: UInt32(schemaVersion)))
+            } catch {
+                return .failure(Failure(code: .storage, message: "the signer cannot read its key store: \(error)"))
+            }
+        case .keyListRequest:
+            do {
+                return .keyList(try keys())
             } catch {
                 return .failure(Failure(code: .storage, message: "the signer cannot read its key store: \(error)"))
             }

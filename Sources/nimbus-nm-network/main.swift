@@ -143,6 +143,14 @@ let api = ControlAPI(
                 }
             }
         },
+        keys: {
+            let reply = try await signer.request(.keyListRequest, timeout: .seconds(5))
+            guard case let .keyList(entries) = reply else {
+                if case let .failure(failure) = reply { throw failure }
+                throw LinkError.unexpectedReply(peer: .signer, reply.type)
+            }
+            return KeysReport(keys: entries.map(KeysReport.Key.init))
+        },
         metrics: { await monitor.metricsText() },
         wakuStatus: { await waku.status() },
         controlNode: { name, action in

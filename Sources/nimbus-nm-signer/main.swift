@@ -2,6 +2,7 @@
 // no capabilities, not dumpable, no socket/connect/execve. Not for direct use: nimbus-node-manager starts it, and
 // `nimbus keys --offline` starts it as `nimbus-nm-signer --offline-session` (OfflineSession.swift).
 import Foundation
+import GRDB
 import NimbusIPC
 import NimbusKeys
 import NimbusRoleHost
@@ -21,7 +22,19 @@ let host = RoleHost.boot(
 // Before any secret exists: every secret NimbusKeys makes from here on lives in guarded, locked memory.
 SecretBytes.defaultAllocator = SodiumSecretAllocator()
 let database = host.database
-let service = SignerService(schemaVersion: database.schemaVersion) { try database.count("keystores") }
+let service = SignerService(
+    schemaVersion: database.schemaVersion, keystoreCount: { try database.count("keystores") },
+    keys: {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT pubkey, path, source, created_at_millis FROM keystores ORDER BY created_at_millis, path, pubkey")
+                .map { row in
+                    KeyListEntry(
+                        pubkey: [UInt8](row["pubkey"] as Data), path: row["path"],
+                        source: (row["source"] as String) == "generated" ? .generated : .imported,
+                        createdAtMillis: UInt64(max(0, row["created_at_millis"] as Int64)))
+                }
+        }
+    })
 
 let clients: KeysClientPolicy
 do {

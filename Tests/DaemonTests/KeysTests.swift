@@ -1,4 +1,6 @@
 import Foundation
+import NimbusAPI
+import NimbusHTTPClient
 import Testing
 
 /// `nimbus keys` end to end: the CLI, the network role handing the connection over, the signer in its sandbox,
@@ -83,6 +85,14 @@ struct KeysTests {
         #expect(keys.allSatisfy { $0.source == "generated" })
         let pubkey = keys[0].pubkey
         #expect("0x" + (oracle[1]["signing_pk"] as? String ?? "") == pubkey)
+        // The manager API lists the same keys (public facts only), as docs/api/manager.yaml describes.
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let api = try await client.request(.GET, "/v1/keys", at: .unix(path: daemon.socket.path))
+        let apiKeys = try JSONDecoder().decode(KeysReport.self, from: Data(api.body)).keys
+        #expect(apiKeys.map(\.pubkey) == keys.map(\.pubkey))
+        #expect(apiKeys.map(\.path) == keys.map(\.path))
+        try await ManagerSpec.validate(socket: daemon.socket, paths: ["/v1/keys"])
         let exportDir = daemon.root.appendingPathComponent("export")
         let exported = try await Self.nimbus(["keys", "export", pubkey, "--out", exportDir.path] + socket)
         #expect(exported.status == 0, "\(exported.stderr)")

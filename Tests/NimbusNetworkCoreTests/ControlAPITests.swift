@@ -31,6 +31,29 @@ import Testing
             }))
     }
 
+    @Test func keysAreListedWithPublicFactsOnly() async throws {
+        let api = ControlAPI(mode: "dev", backends: .init(
+            roleStatus: { [] }, keyStoreStatus: { KeyStoreStatus(keystoreCount: 1, schemaVersion: 4) },
+            installState: { InstallState(phase: .idle, activeVersion: "", installedVersions: [], schemaVersion: 2) },
+            keys: {
+                KeysReport(keys: [KeysReport.Key(KeyListEntry(
+                    pubkey: [UInt8](repeating: 0xAB, count: 48), path: "m/12381/3600/0/0/0", source: .generated,
+                    createdAtMillis: 0))])
+            }))
+        let response = await api.handle(method: "GET", path: "/v1/keys")
+        #expect(response.status == 200)
+        let report = try JSONDecoder().decode(KeysReport.self, from: Data(response.body))
+        #expect(report.keys.count == 1)
+        #expect(report.keys.first?.pubkey == "0x" + String(repeating: "ab", count: 48))
+        #expect(report.keys.first?.path == "m/12381/3600/0/0/0")
+        #expect(report.keys.first?.source == "generated")
+        #expect(report.keys.first?.createdAt == "1970-01-01T00:00:00.000Z")
+        let object = try #require(JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        let first = try #require((object["keys"] as? [[String: Any]])?.first)
+        #expect(Set(first.keys) == ["pubkey", "path", "source", "created_at"], "no key material, no other field")
+        #expect(await api.handle(method: "DELETE", path: "/v1/keys").status == 405)
+    }
+
     @Test func nodesAreStartedStoppedAndRestartedByPOSTOnly() async throws {
         let api = api()
         for (verb, state) in [("start", "starting"), ("stop", "stopping"), ("restart", "starting")] {
