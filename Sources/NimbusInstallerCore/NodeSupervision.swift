@@ -167,6 +167,12 @@ public struct NodeSupervision: Sendable {
             return actions
         case (.spawnFailed(let reason), .starting):
             lastSpawnError = reason
+            if stopAfterSpawn {
+                // Asked to stop while the start was under way: stopped, not retried.
+                stopAfterSpawn = false
+                state = .stopped
+                return [.log(notice: false, "cannot start \(name): \(reason); it stays stopped on request")]
+            }
             return retryLater(nowMillis: nowMillis, ranForMillis: 0, why: "cannot start \(name): \(reason)")
 
         case (.exited(let code, let signal), .running(_, let since)):

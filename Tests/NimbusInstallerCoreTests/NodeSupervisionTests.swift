@@ -124,6 +124,18 @@ import Testing
         #expect(node.state == .stopped)
     }
 
+    @Test func aStopDuringASpawnThatFailsLeavesTheNodeStopped() {
+        var node = NodeSupervision(name: "hoodi")
+        _ = node.handle(.startRequested, nowMillis: 0)
+        _ = node.handle(.stopRequested, nowMillis: 1)
+        let actions = node.handle(.spawnFailed("exec failed"), nowMillis: 2)
+        #expect(node.state == .stopped)
+        #expect(scheduled(actions) == nil, "no retry of a node asked to stop")
+        #expect(node.handle(.startRequested, nowMillis: 3) == [.spawn], "and a later start is an ordinary one")
+        _ = node.handle(.spawned(pid: 5), nowMillis: 4)
+        #expect(node.state == .running(pid: 5, sinceMillis: 4), "not stopped again by the old request")
+    }
+
     @Test func aFailedSpawnIsRetriedAndItsReasonReported() {
         var node = NodeSupervision(name: "hoodi")
         _ = node.handle(.startRequested, nowMillis: 0)
