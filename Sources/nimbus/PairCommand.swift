@@ -11,7 +11,7 @@ struct PairCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Argument(help: "The code the device shows: NNNN-NNNN-NNNN, or its UUID form.")
+    @Argument(help: "The code the device shows: NNNN-NNNN-NNNN, or its UUID form; - to type it (not echoed) or pipe it on stdin, where other local users cannot see it in the process list.")
     var code: String?
 
     @Option(name: .long, help: "The name the device will show for this machine (default: the host name).")
@@ -51,7 +51,7 @@ struct PairCommand: AsyncParsableCommand {
             try await pairByQR(qr, nametag: qrMessageNametag)
             return
         }
-        var secret = Array((code ?? "").utf8)
+        var secret = code == "-" ? try SecretInput.prompt("Code the device shows: ", echo: false) : Array((code ?? "").utf8)
         defer { SecretInput.wipe(&secret) }
         let client = try KeysSessionClient.connect(controlSocket: connection.resolvedSocket)
         var request = KeysRequest(.pair)

@@ -113,11 +113,18 @@ final class Daemon: @unchecked Sendable {
         var stderr: String
     }
 
-    /// Runs a command to completion and captures its output. The waiting happens on a thread of its own.
-    static func run(_ executable: URL, _ arguments: [String]) async throws -> Result {
+    /// Runs a command to completion and captures its output; `input`, when given, is its whole standard input.
+    /// The waiting happens on a thread of its own.
+    static func run(_ executable: URL, _ arguments: [String], input: String? = nil) async throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let input {
+            let pipe = Pipe()
+            process.standardInput = pipe
+            pipe.fileHandleForWriting.write(Data(input.utf8))
+            try pipe.fileHandleForWriting.close()
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -76,8 +76,12 @@ struct SessionRestartTests {
             line.append(chunk)
         }
         let code = String(String(decoding: line, as: UTF8.self).dropFirst("code: ".count).prefix { $0 != "\n" })
-        let paired = try await host.cli(["pair", code])
+        // The code typed on standard input (`-`), not on the command line other local users can read.
+        let paired = try await Daemon.run(try Daemon.executable("nimbus"), ["pair", "-", "--socket", host.socket.path],
+                                          input: code + "\n")
         try #require(paired.status == 0, "\(paired.stderr)")
+        #expect(paired.stderr.contains("Code the device shows: "))
+        #expect(!paired.stderr.contains(code), "the code is not echoed back")
         invite.waitUntilExit()
 
         // Events through the host, in one long-running process.
