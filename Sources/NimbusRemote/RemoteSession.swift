@@ -35,15 +35,10 @@ public enum RemoteNode {
     }
 
     /// Waits until a filter service peer holds the subscription, so that nothing sent to the topic is missed.
-    public static func waitForSubscription(_ node: WakuNode, topic: String) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if await node.health().subscriptions.contains(where: { $0.contentTopic == topic && !$0.servicePeers.isEmpty }) {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(20))
+    public static func waitForSubscription(_ node: WakuNode, topics: [String]) async throws {
+        guard await node.subscriptionsInPlace(topics, within: .seconds(10)) else {
+            throw RemoteError("the Waku service node did not take the subscription")
         }
-        throw RemoteError("the Waku service node did not take the subscription")
     }
 }
 
@@ -71,8 +66,6 @@ public actor RemoteSession {
     private var idleStreamTicks = 0
     private var reopening = false
     private var ticker: Task<Void, Never>?
-    /// New sessions opened after the first, because the host had gone quiet (e.g. it restarted).
-    public private(set) var reopened = 0
     private var pending: [UInt32: Pending] = [:]
     /// Subscriptions to the receiving topics, one per group of topics subscribed together (one filter request);
     /// the set follows the host's frames (`EstablishedSession.receiveTopics`).
@@ -119,7 +112,7 @@ public actor RemoteSession {
         var initiator = try SessionInitiator(deviceKey: privateKey, devicePublicKey: publicKey, hostKey: hostKey)
         let deadline = ContinuousClock.now + timeout
         let inbox = await node.subscribe(contentTopics: [initiator.inboxTopic])
-        try await RemoteNode.waitForSubscription(node, topic: initiator.inboxTopic)
+        try await RemoteNode.waitForSubscription(node, topics: [initiator.inboxTopic])
         let (events, feed) = AsyncStream<[UInt8]?>.makeStream()
         let reader = Task {
             for await message in inbox { feed.yield(message.payload) }
@@ -158,7 +151,7 @@ public actor RemoteSession {
 
     private func listen() async throws {
         await followTopics()
-        for topic in session.receiveTopics { try await RemoteNode.waitForSubscription(node, topic: topic) }
+        try await RemoteNode.waitForSubscription(node, topics: session.receiveTopics)
         ticker = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: Self.retryInterval)
@@ -210,9 +203,8 @@ public actor RemoteSession {
             return  // still away: tried again after the next quiet intervals
         }
         session = fresh
-        reopened += 1
         await followTopics()
-        for topic in session.receiveTopics { try? await RemoteNode.waitForSubscription(node, topic: topic) }
+        try? await RemoteNode.waitForSubscription(node, topics: session.receiveTopics)
         for stream in pending.keys.sorted() {
             guard var entry = pending[stream] else { continue }
             entry.assembly = ResponseAssembly()

@@ -140,20 +140,9 @@ actor RemoteSessions {
         await followTopics(id)
         // A light client's subscriptions take a round trip to its filter service: the device starts sending as soon
         // as it has the reply, so the reply waits for them (a second at most; the device repeats what is lost).
-        await waitForSubscriptions(session.receiveTopics, within: .seconds(1))
+        _ = await node.subscriptionsInPlace(session.receiveTopics, within: .seconds(1))
         logger.info("session opened", metadata: ["device": "\(device.id)"])
         await publish(topic, reply)
-    }
-
-    private func waitForSubscriptions(_ topics: [String], within limit: Duration) async {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            let health = await node.health()
-            guard health.mode == .client else { return }
-            let live = Set(health.subscriptions.filter { !$0.servicePeers.isEmpty }.map(\.contentTopic))
-            if topics.allSatisfy(live.contains) { return }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
     }
 
     /// Subscribes to the session's receiving topics now due and drops those left behind.

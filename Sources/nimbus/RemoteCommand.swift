@@ -131,7 +131,7 @@ struct RemoteOptions: ParsableArguments {
     }
 
     func waitForSubscription(_ node: WakuNode, topic: String) async throws {
-        try await RemoteNode.waitForSubscription(node, topic: topic)
+        try await RemoteNode.waitForSubscription(node, topics: [topic])
     }
 }
 

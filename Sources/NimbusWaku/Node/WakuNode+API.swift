@@ -61,6 +61,19 @@ extension WakuNode {
         return stream
     }
 
+    /// Waits until every topic of `contentTopics` is subscribed on a filter service peer (client mode), at most
+    /// `limit`; true when they are. A service node takes messages from relay: true at once.
+    public func subscriptionsInPlace(_ contentTopics: [String], within limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            guard configuration.mode == .client else { return true }
+            let live = Set(health().subscriptions.filter { !$0.servicePeers.isEmpty }.map(\.contentTopic))
+            if contentTopics.allSatisfy(live.contains) { return true }
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Stored messages on `contentTopics` within `timeRange` (all stored, if nil), oldest first, without
     /// duplicates and checked against their hashes: from the local store in service mode, from store peers in
     /// client mode (13/WAKU2-STORE v3, paged).
