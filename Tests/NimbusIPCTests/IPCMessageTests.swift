@@ -120,6 +120,18 @@ import Testing
         #expect(throws: IPCError.invalidValue("an HTTP status is 100...599, not 42")) {
             try IPCMessage.decode(type: .releaseDocument, body: IPCMessage.releaseDocument(ReleaseDocument(status: 42, body: [])).encodedBody())
         }
+        #expect(throws: IPCError.invalidValue("a device key is 32 bytes, not 31")) {
+            try IPCMessage.decode(type: .networkPairedDevice, body: IPCMessage.networkPairedDevice(
+                NetworkPairedDevice(name: "gui", staticKey: [UInt8](repeating: 1, count: 31))).encodedBody())
+        }
+        #expect(throws: IPCError.invalidValue("a device name is 1 to 64 bytes")) {
+            try IPCMessage.decode(type: .networkPairedDevice, body: IPCMessage.networkPairedDevice(
+                NetworkPairedDevice(name: "", staticKey: [UInt8](repeating: 1, count: 32))).encodedBody())
+        }
+        #expect(throws: IPCError.invalidValue("a BLS public key is 48 bytes, not 32")) {
+            try IPCMessage.decode(type: .keyList, body: IPCMessage.keyList([KeyListEntry(
+                pubkey: [UInt8](repeating: 1, count: 32), path: "", source: .imported, createdAtMillis: 0)]).encodedBody())
+        }
         #expect(throws: IPCError.invalidEnum(field: "node control action", value: 0)) {
             try IPCMessage.decode(type: .nodeControl, body: [0, 0, 0, 1, 0x6E, 0])
         }

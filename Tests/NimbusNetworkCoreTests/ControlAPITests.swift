@@ -31,6 +31,26 @@ import Testing
             }))
     }
 
+    /// Pairing by QR: only on the host's own socket, POST only, and a body that is not the documented JSON gets 400
+    /// with what was expected, before any backend runs.
+    @Test func pairingRoutesRefuseOtherCallersMethodsAndBodies() async throws {
+        let api = api()
+        let good = Array(#"{"qr":"x","qr_message_nametag":"00"}"#.utf8)
+        let remote = await api.handle(method: "POST", path: "/v1/pairing/waku", device: "device-3", body: good)
+        #expect(remote.status == 403)
+        #expect(try json(remote)["error"] as? String == "pairing is only possible on the host itself")
+        #expect(await api.handle(method: "GET", path: "/v1/pairing/waku").status == 405)
+        let badStart = await api.handle(method: "POST", path: "/v1/pairing/waku", body: Array("{".utf8))
+        #expect(badStart.status == 400)
+        #expect(try json(badStart)["error"] as? String == #"the body must be {"qr": ..., "qr_message_nametag": ...}"#)
+        let badConfirm = await api.handle(method: "POST", path: "/v1/pairing/waku/abc/confirm", body: Array("[]".utf8))
+        #expect(badConfirm.status == 400)
+        #expect(try json(badConfirm)["error"] as? String == #"the body must be {"same": true|false}"#)
+        #expect(await api.handle(method: "POST", path: "/v1/pairing/waku/abc/other", body: good).status == 404)
+        // With well-formed bodies the backend answers; the default one says pairing is unavailable.
+        #expect(await api.handle(method: "POST", path: "/v1/pairing/waku", body: good).status == 503)
+    }
+
     @Test func keysAreListedWithPublicFactsOnly() async throws {
         let api = ControlAPI(mode: "dev", backends: .init(
             roleStatus: { [] }, keyStoreStatus: { KeyStoreStatus(keystoreCount: 1, schemaVersion: 4) },
