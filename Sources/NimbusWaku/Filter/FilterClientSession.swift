@@ -90,14 +90,11 @@ public struct FilterClientSession: Sendable {
         guard !removed.isEmpty else { return [] }
         desired[pubsubTopic]?.subtract(removed)
         if desired[pubsubTopic]?.isEmpty == true { desired[pubsubTopic] = nil }
+        // Always the removed topics by name, never "unsubscribe all": requests travel on separate streams, so a
+        // service node may handle an "all" after a subscribe sent just after it, and drop the new subscription.
         var actions: [Action] = []
         for peer in connectedPeers() {
-            if desired.isEmpty {
-                actions.append(
-                    request(FilterSubscribeRequest(requestID: nextRequestID(), kind: .unsubscribeAll), to: peer))
-            } else {
-                actions += requests(.unsubscribe, pubsubTopic: pubsubTopic, contentTopics: removed.sorted(), to: peer)
-            }
+            actions += requests(.unsubscribe, pubsubTopic: pubsubTopic, contentTopics: removed.sorted(), to: peer)
         }
         return actions
     }
