@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "NimbusLibp2p",
             dependencies: [
-                "NimbusMultiformats",
+                "NimbusMultiformats", "NimbusNoise",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -85,9 +85,12 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The Noise framework's symmetric core and Noise_KK: shared by libp2p, device sessions and the signer's
+        // channel, with no networking code (the signer links it).
+        .target(name: "NimbusNoise", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(
             name: "NimbusSession",
-            dependencies: ["NimbusLibp2p", "CNimbusZlib", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["NimbusNoise", "CNimbusZlib", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(
@@ -309,7 +312,7 @@ let package = Package(
             ],
             exclude: ["Interop"]
         ),
-        .testTarget(name: "NimbusSessionTests", dependencies: ["NimbusSession", "NimbusLibp2p"]),
+        .testTarget(name: "NimbusSessionTests", dependencies: ["NimbusSession", "NimbusNoise", "NimbusLibp2p"]),
         .testTarget(name: "NimbusPairingTests", dependencies: ["NimbusPairing", "NimbusKeys"]),
         .testTarget(
             name: "NimbusWakuPairingTests",

@@ -1,7 +1,7 @@
 // libFuzzer target: the Noise framing of libp2p (2-byte length prefixes), the XX handshake message splitter and
 // the NoiseHandshakePayload protobuf decoder — everything a peer controls before any authentication.
 // Sources: Sources/NimbusMultiformats/Protobuf/*.swift Sources/NimbusLibp2p/Noise/NoiseFrameDecoder.swift
-//          Sources/NimbusLibp2p/Noise/NoiseHandshakeMessage.swift Sources/NimbusLibp2p/Noise/NoiseError.swift
+//          Sources/NimbusLibp2p/Noise/NoiseHandshakeMessage.swift Sources/NimbusNoise/NoiseError.swift
 //          Sources/NimbusLibp2p/Noise/NoiseHandshakePayload.swift
 
 @_cdecl("LLVMFuzzerTestOneInput")

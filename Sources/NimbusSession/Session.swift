@@ -1,5 +1,5 @@
 import Crypto
-import NimbusLibp2p
+import NimbusNoise
 
 /// An established session: the sealing of HTTP frames in both directions, and their topics. Each direction has its
 /// own sequence of content topics, derived from the handshake hash and moving on every `framesPerTopic` frames (the

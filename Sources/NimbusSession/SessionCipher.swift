@@ -1,5 +1,5 @@
 import Crypto
-import NimbusLibp2p
+import NimbusNoise
 
 /// Transport encryption for a session over Waku, where messages can be lost, duplicated or reordered: each message
 /// carries its 64-bit counter in clear, is sealed with ChaCha20-Poly1305 under the direction's key (nonce = 4 zero

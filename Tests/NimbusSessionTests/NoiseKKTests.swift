@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import NimbusLibp2p
+import NimbusNoise
 import NimbusSession
 import Testing
 

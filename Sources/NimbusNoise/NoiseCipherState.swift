@@ -7,6 +7,8 @@ public struct NoiseCipherState: Sendable {
     private var key: [UInt8]?
     /// The next nonce.
     public private(set) var nonce: UInt64 = 0
+    /// ChaChaPoly's authentication tag.
+    public static let tagLength = 16
 
     /// A state without a key: encryption is the identity (before the first MixKey).
     public init() {}
@@ -37,9 +39,9 @@ public struct NoiseCipherState: Sendable {
     /// Decrypts and authenticates with associated data, advancing the nonce only on success.
     public mutating func decrypt(_ ciphertext: [UInt8], associatedData: [UInt8] = []) throws(NoiseError) -> [UInt8] {
         guard let key else { return ciphertext }
-        guard ciphertext.count >= NoiseHandshakeMessage.tagLength else { throw .decryptionFailed }
+        guard ciphertext.count >= Self.tagLength else { throw .decryptionFailed }
         guard nonce != UInt64.max else { throw .nonceExhausted }
-        let split = ciphertext.count - NoiseHandshakeMessage.tagLength
+        let split = ciphertext.count - Self.tagLength
         do {
             let box = try ChaChaPoly.SealedBox(
                 nonce: try ChaChaPoly.Nonce(data: Self.nonceBytes(nonce)),

@@ -1,5 +1,5 @@
 import Crypto
-import NimbusLibp2p
+
 
 /// `Noise_KK_25519_ChaChaPoly_SHA256`: a session between two parties that already know each other's static keys
 /// (pinned at pairing). Both statics are pre-messages; every session has fresh ephemerals (forward secrecy), and
