@@ -162,7 +162,10 @@ let package = Package(
         .target(name: "NimbusKeysSession", swiftSettings: strict),
         // The signer's key commands: run on the session socket, with worker threads for the KDFs.
         .target(
-            name: "NimbusSignerKeys", dependencies: ["NimbusKeys", "NimbusKeysSession", "NimbusPairing"], swiftSettings: strict),
+            name: "NimbusSignerKeys", dependencies: ["NimbusKeys", "NimbusKeysSession", "NimbusKeysChannel", "NimbusPairing"],
+            swiftSettings: strict),
+        // Keys channels: a paired device's `nimbus keys` conversation with the signer, end to end (Noise_KK).
+        .target(name: "NimbusKeysChannel", dependencies: ["NimbusNoise", "NimbusKeysSession"], swiftSettings: strict),
         .target(name: "NimbusSandbox", dependencies: ["CNimbusSandbox"], swiftSettings: strict),
         .target(
             name: "NimbusRuntime",
@@ -321,7 +324,8 @@ let package = Package(
         ),
         .testTarget(name: "NimbusKeysSessionTests", dependencies: ["NimbusKeysSession"]),
         .testTarget(
-            name: "NimbusSignerKeysTests", dependencies: ["NimbusSignerKeys", "NimbusKeysSession", "NimbusKeys"]),
+            name: "NimbusSignerKeysTests",
+            dependencies: ["NimbusSignerKeys", "NimbusKeysSession", "NimbusKeysChannel", "NimbusKeys", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "NimbusNetworkCoreTests", dependencies: ["NimbusNetworkCore", "NimbusAPI", "NimbusIPC"]),
         .testTarget(
             name: "DaemonTests",

@@ -92,6 +92,10 @@ public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
     case unexpectedFrame(expected: String, got: SessionFrame.Kind)
     case closed
     case timedOut
+    /// Both sides wait for the other (a keys channel knows whose turn it is; a socket cannot tell).
+    case outOfStep
+    /// What carries the session failed (a keys channel's exchange over the network); the reason names no content.
+    case transport(String)
 
     public var description: String {
         switch self {
@@ -104,6 +108,8 @@ public enum SessionError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unexpectedFrame(expected, got): "expected \(expected) frame, got a \(got) frame"
         case .closed: "the other side closed the session"
         case .timedOut: "the other side of the session stopped answering"
+        case .outOfStep: "the session is out of step: the signer waits for frames this side did not send"
+        case let .transport(reason): "the keys channel failed: \(reason)"
         }
     }
 }

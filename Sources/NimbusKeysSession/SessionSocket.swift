@@ -5,7 +5,7 @@ import Glibc
 /// A session over a connected stream socket, read and written with blocking calls on the caller's thread. Both
 /// ends of a session use it: the signer on the descriptor the network role handed over, the CLI on its connection
 /// (or on its end of the socketpair to an offline signer).
-public final class SessionSocket: @unchecked Sendable {
+public final class SessionSocket: KeysTransport, @unchecked Sendable {
     // @unchecked: one thread drives a session; the type is not shared between threads while in use.
     public let descriptor: Int32
     private var decoder = SessionFrameDecoder()
@@ -66,12 +66,5 @@ public final class SessionSocket: @unchecked Sendable {
             queued += try decoder.append(chunk[0..<count])
         }
         return queued.removeFirst()
-    }
-
-    /// The next frame, which must be of `kind`; a `failure` frame in its place is thrown as what it says.
-    public func receive(_ kind: SessionFrame.Kind, what: String) throws(SessionError) -> SessionFrame {
-        guard let frame = try receive() else { throw .closed }
-        guard frame.kind == kind else { throw .unexpectedFrame(expected: what, got: frame.kind) }
-        return frame
     }
 }

@@ -7,7 +7,7 @@ import NimbusPairing
 /// pins was authenticated by the PAKE where the code lives; the network role only carries public frames
 /// (docs/pairing_protocol.md, docs/keys-session.md).
 extension KeysSessionService {
-    func pair(_ request: KeysRequest, _ socket: SessionSocket) throws -> KeysResult {
+    func pair(_ request: KeysRequest, _ socket: any KeysTransport) throws -> KeysResult {
         var codeBytes = try socket.receive(.secret, what: "the pairing code").body
         defer { SecretBytes.wipe(&codeBytes) }
         guard let relay, let devices else {

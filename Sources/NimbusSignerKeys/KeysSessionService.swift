@@ -46,7 +46,7 @@ public struct KeysSessionService: Sendable {
     }
 
     /// Answers commands until the client closes the session or breaks the protocol. `record` is told about each.
-    public func serve(_ socket: SessionSocket, record: (Record) -> Void) {
+    public func serve(_ socket: any KeysTransport, record: (Record) -> Void) {
         while true {
             let frame: SessionFrame
             do {
@@ -88,7 +88,7 @@ public struct KeysSessionService: Sendable {
         }
     }
 
-    private func run(_ request: KeysRequest, _ socket: SessionSocket) throws -> KeysResult {
+    private func run(_ request: KeysRequest, _ socket: any KeysTransport) throws -> KeysResult {
         switch request.command {
         case .newMnemonic: return try newMnemonic(request, socket)
         case .generate: return try generate(request, socket)
@@ -108,7 +108,7 @@ public struct KeysSessionService: Sendable {
 
     // MARK: new-mnemonic
 
-    private func newMnemonic(_ request: KeysRequest, _ socket: SessionSocket) throws -> KeysResult {
+    private func newMnemonic(_ request: KeysRequest, _ socket: any KeysTransport) throws -> KeysResult {
         let words = request.words ?? 24
         guard Mnemonic.allowedWordCounts.contains(words) else {
             throw KeysFailure(.badRequest, "a mnemonic has 12, 15, 18, 21 or 24 words, not \(words)")
@@ -136,7 +136,7 @@ public struct KeysSessionService: Sendable {
 
     // MARK: generate
 
-    private func generate(_ request: KeysRequest, _ socket: SessionSocket) throws -> KeysResult {
+    private func generate(_ request: KeysRequest, _ socket: any KeysTransport) throws -> KeysResult {
         guard let parameters = request.generate else { throw KeysFailure(.badRequest, "generate needs its parameters") }
         // The secrets first, in the order the protocol fixes, so that a refused request leaves the session in step.
         var phraseBytes = try socket.receive(.secret, what: "the mnemonic").body
@@ -258,7 +258,7 @@ public struct KeysSessionService: Sendable {
 
     // MARK: import
 
-    private func importKeystores(_ request: KeysRequest, _ socket: SessionSocket) throws -> KeysResult {
+    private func importKeystores(_ request: KeysRequest, _ socket: any KeysTransport) throws -> KeysResult {
         guard let count = request.fileCount, (1...policy.maximumCount).contains(count) else {
             throw KeysFailure(.badRequest, "import takes 1 to \(policy.maximumCount) keystore files")
         }
@@ -316,7 +316,7 @@ public struct KeysSessionService: Sendable {
 
     // MARK: export
 
-    private func export(_ request: KeysRequest, _ socket: SessionSocket) throws -> KeysResult {
+    private func export(_ request: KeysRequest, _ socket: any KeysTransport) throws -> KeysResult {
         let pubkey = try Self.pubkey(request.pubkey)
         guard let key = try vault.key(pubkey: pubkey) else { throw Self.notHeld(pubkey) }
         let keystore = try KeystoreJSON.decode(key.keystoreJSON)
@@ -329,7 +329,7 @@ public struct KeysSessionService: Sendable {
 
     // MARK: verify-deposit-data
 
-    private func verifyDepositData(_ request: KeysRequest, _ socket: SessionSocket) throws -> KeysResult {
+    private func verifyDepositData(_ request: KeysRequest, _ socket: any KeysTransport) throws -> KeysResult {
         guard let name = request.network else { throw KeysFailure(.badRequest, "verify-deposit-data needs --network") }
         let network = try Self.network(name, forkVersion: request.forkVersion)
         let file = try socket.receive(.file, what: "the deposit data file").decodeFile()
@@ -354,7 +354,7 @@ public struct KeysSessionService: Sendable {
 
     /// Runs `body` for 0..<count on `workers` threads, sending progress as items finish; the first error wins.
     private func parallel<T: Sendable>(
-        _ count: Int, socket: SessionSocket, phase: String, _ body: @Sendable (Int) throws -> T
+        _ count: Int, socket: any KeysTransport, phase: String, _ body: @Sendable (Int) throws -> T
     ) throws -> [T] {
         let slots = Mutex([Result<T, any Error>?](repeating: nil, count: count))
         let done = Atomic<Int>(0)

@@ -104,6 +104,18 @@ public enum RoleSchema {
             """
             ALTER TABLE devices ADD COLUMN method TEXT NOT NULL DEFAULT 'cpace' CHECK (method IN ('cpace', 'waku-noise'));
             """),
+        // The signer's own X25519 key for keys channels (docs/keys-channel.md): one row, made on first start. Its
+        // public half goes to each device at pairing; like an SSH host key, it is protected by the file's owner
+        // and mode, not by a password.
+        SchemaMigration(
+            "5-channel-key",
+            """
+            CREATE TABLE channel_key (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                private_key BLOB NOT NULL CHECK (length(private_key) = 32),
+                created_at_millis INTEGER NOT NULL
+            );
+            """),
     ]
 
     /// The installer: what it installed, and which version is active.
