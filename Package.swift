@@ -240,6 +240,7 @@ let package = Package(
             dependencies: [
                 "NimbusSignerCore", "NimbusSignerKeys", "NimbusKeysSession", "NimbusKeys", "NimbusRoleHost", "NimbusIPC",
                 "NimbusSecureMemory", "NimbusSandbox", "NimbusStore", "NimbusRuntime",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -258,7 +259,7 @@ let package = Package(
             name: "nimbus",
             dependencies: [
                 "NimbusAPI", "NimbusHTTPClient", "NimbusKeysSession", "CNimbusSpawn", "NimbusPairing", "NimbusWaku", "NimbusRuntime",
-                "NimbusLibp2p", "NimbusSession", "NimbusRemote", "NimbusWakuPairing",
+                "NimbusLibp2p", "NimbusSession", "NimbusRemote", "NimbusWakuPairing", "NimbusKeysChannel",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -21,6 +21,11 @@ public enum IPCMessage: Sendable, Equatable {
     case networkPairedDevice(NetworkPairedDevice)
     case keyListRequest
     case keyList([KeyListEntry])
+    case keysChannelOpen(KeysChannelOpen)
+    case keysChannelOpened(KeysChannelOpened)
+    case keysChannelExchange(KeysChannelExchange)
+    case keysChannelOutput(KeysChannelOutput)
+    case keysChannelClose(KeysChannelRef)
     case installStateRequest
     case installState(InstallState)
     case nodeProcessesRequest
@@ -52,6 +57,11 @@ public enum IPCMessage: Sendable, Equatable {
         case .networkPairedDevice: .networkPairedDevice
         case .keyListRequest: .keyListRequest
         case .keyList: .keyList
+        case .keysChannelOpen: .keysChannelOpen
+        case .keysChannelOpened: .keysChannelOpened
+        case .keysChannelExchange: .keysChannelExchange
+        case .keysChannelOutput: .keysChannelOutput
+        case .keysChannelClose: .keysChannelClose
         case .installStateRequest: .installStateRequest
         case .installState: .installState
         case .nodeProcessesRequest: .nodeProcessesRequest
@@ -85,6 +95,11 @@ public enum IPCMessage: Sendable, Equatable {
         case let .deviceChange(change): change.encode(into: &writer)
         case let .networkPairedDevice(device): device.encode(into: &writer)
         case let .keyList(keys): writer.array(keys) { $1.encode(into: &$0) }
+        case let .keysChannelOpen(open): open.encode(into: &writer)
+        case let .keysChannelOpened(opened): opened.encode(into: &writer)
+        case let .keysChannelExchange(exchange): exchange.encode(into: &writer)
+        case let .keysChannelOutput(output): output.encode(into: &writer)
+        case let .keysChannelClose(channel): channel.encode(into: &writer)
         case let .installState(state): state.encode(into: &writer)
         case let .nodeProcesses(nodes): writer.array(nodes) { $1.encode(into: &$0) }
         case let .nodeControl(control): control.encode(into: &writer)
@@ -118,6 +133,11 @@ public enum IPCMessage: Sendable, Equatable {
         case .networkPairedDevice: message = .networkPairedDevice(try NetworkPairedDevice(from: &reader))
         case .keyListRequest: message = .keyListRequest
         case .keyList: message = .keyList(try reader.array { (r) throws(IPCError) in try KeyListEntry(from: &r) })
+        case .keysChannelOpen: message = .keysChannelOpen(try KeysChannelOpen(from: &reader))
+        case .keysChannelOpened: message = .keysChannelOpened(try KeysChannelOpened(from: &reader))
+        case .keysChannelExchange: message = .keysChannelExchange(try KeysChannelExchange(from: &reader))
+        case .keysChannelOutput: message = .keysChannelOutput(try KeysChannelOutput(from: &reader))
+        case .keysChannelClose: message = .keysChannelClose(try KeysChannelRef(from: &reader))
         case .installStateRequest: message = .installStateRequest
         case .installState: message = .installState(try InstallState(from: &reader))
         case .nodeProcessesRequest: message = .nodeProcessesRequest

@@ -46,6 +46,17 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
     case keyListRequest = 0x020B
     /// Answer to `keyListRequest`.
     case keyList = 0x020C
+    /// Network to signer: a paired device opens a keys channel (docs/keys-channel.md); the handshake's first
+    /// message, opaque to the network role.
+    case keysChannelOpen = 0x020D
+    /// Answer to `keysChannelOpen`: the channel's id and the signer's handshake answer.
+    case keysChannelOpened = 0x020E
+    /// Network to signer: one exchange on a keys channel, the device's sealed messages.
+    case keysChannelExchange = 0x020F
+    /// Answer to `keysChannelExchange` and `keysChannelClose`: the signer's sealed messages and whose turn it is.
+    case keysChannelOutput = 0x0210
+    /// Network to signer: the device closes a keys channel.
+    case keysChannelClose = 0x0211
 
     /// Network to installer: what is installed and what the installer is doing.
     case installStateRequest = 0x0301
@@ -87,6 +98,11 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
         case .networkPairedDevice: "networkPairedDevice"
         case .keyListRequest: "keyListRequest"
         case .keyList: "keyList"
+        case .keysChannelOpen: "keysChannelOpen"
+        case .keysChannelOpened: "keysChannelOpened"
+        case .keysChannelExchange: "keysChannelExchange"
+        case .keysChannelOutput: "keysChannelOutput"
+        case .keysChannelClose: "keysChannelClose"
         case .installStateRequest: "installStateRequest"
         case .installState: "installState"
         case .nodeProcessesRequest: "nodeProcessesRequest"

@@ -6,6 +6,18 @@ public struct Failure: Sendable, Equatable, Error {
         case unavailable = 2
         case storage = 3
         case peerDown = 4
+        /// The request's subject does not exist (for this caller).
+        case notFound = 5
+        /// The caller may not do this.
+        case forbidden = 6
+        /// The request is malformed or did not authenticate.
+        case invalid = 7
+        /// The subject is busy with another request.
+        case busy = 8
+        /// A limit on open things was reached.
+        case tooMany = 9
+        /// The request exceeds a size limit.
+        case tooLarge = 10
     }
 
     public var code: Code
@@ -522,5 +534,159 @@ public struct KeyListEntry: Sendable, Equatable {
         createdAtMillis = try reader.u64()
         guard pubkey.count == 48 else { throw .invalidValue("a BLS public key is 48 bytes, not \(pubkey.count)") }
         guard path.utf8.count <= 128 else { throw .invalidValue("a key path is at most 128 bytes") }
+    }
+}
+
+/// Limits of keys-channel payloads (docs/keys-channel.md): what a decoder refuses before anything else looks.
+public enum KeysChannelLimits {
+    public static let channelIDBytes = 16
+    public static let handshakeBytes = 48
+    /// Noise's message limit.
+    public static let messageBytes = 65535
+    /// Sealed bytes per exchange, each way.
+    public static let exchangeBytes = 512 * 1024
+}
+
+/// A device opens a keys channel: the device the network role's session authenticated, and the first handshake
+/// message.
+public struct KeysChannelOpen: Sendable, Equatable {
+    public var device: UInt64
+    public var handshake: [UInt8]
+
+    public init(device: UInt64, handshake: [UInt8]) {
+        self.device = device
+        self.handshake = handshake
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.u64(device)
+        writer.byteString(handshake)
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        device = try reader.u64()
+        handshake = try reader.byteString()
+        guard handshake.count == KeysChannelLimits.handshakeBytes else {
+            throw .invalidValue("a keys-channel handshake message is 48 bytes, not \(handshake.count)")
+        }
+    }
+}
+
+/// The signer opened a channel.
+public struct KeysChannelOpened: Sendable, Equatable {
+    public var channel: [UInt8]
+    public var handshake: [UInt8]
+
+    public init(channel: [UInt8], handshake: [UInt8]) {
+        self.channel = channel
+        self.handshake = handshake
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.byteString(channel)
+        writer.byteString(handshake)
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        channel = try KeysChannelRef.channelID(&reader)
+        handshake = try reader.byteString()
+        guard handshake.count == KeysChannelLimits.handshakeBytes else {
+            throw .invalidValue("a keys-channel handshake message is 48 bytes, not \(handshake.count)")
+        }
+    }
+}
+
+/// A channel of a device.
+public struct KeysChannelRef: Sendable, Equatable {
+    public var device: UInt64
+    public var channel: [UInt8]
+
+    public init(device: UInt64, channel: [UInt8]) {
+        self.device = device
+        self.channel = channel
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.u64(device)
+        writer.byteString(channel)
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        device = try reader.u64()
+        channel = try Self.channelID(&reader)
+    }
+
+    static func channelID(_ reader: inout WireReader) throws(IPCError) -> [UInt8] {
+        let channel = try reader.byteString()
+        guard channel.count == KeysChannelLimits.channelIDBytes else {
+            throw .invalidValue("a keys-channel id is 16 bytes, not \(channel.count)")
+        }
+        return channel
+    }
+
+    /// Sealed messages: each at most Noise's limit, all together at most one exchange.
+    static func messages(_ reader: inout WireReader) throws(IPCError) -> [[UInt8]] {
+        let messages = try reader.array { (r) throws(IPCError) -> [UInt8] in
+            let message = try r.byteString()
+            guard message.count <= KeysChannelLimits.messageBytes else {
+                throw .invalidValue("a keys-channel message is at most 65535 bytes, not \(message.count)")
+            }
+            return message
+        }
+        guard messages.reduce(0, { $0 + $1.count }) <= KeysChannelLimits.exchangeBytes else {
+            throw .invalidValue("a keys-channel exchange carries at most 512 KiB")
+        }
+        return messages
+    }
+}
+
+/// One exchange's worth of a device's sealed messages.
+public struct KeysChannelExchange: Sendable, Equatable {
+    public var channel: KeysChannelRef
+    public var messages: [[UInt8]]
+
+    public init(channel: KeysChannelRef, messages: [[UInt8]]) {
+        self.channel = channel
+        self.messages = messages
+    }
+
+    func encode(into writer: inout WireWriter) {
+        channel.encode(into: &writer)
+        writer.array(messages) { $0.byteString($1) }
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        channel = try KeysChannelRef(from: &reader)
+        messages = try KeysChannelRef.messages(&reader)
+    }
+}
+
+/// The signer's sealed messages and whose turn it is.
+public struct KeysChannelOutput: Sendable, Equatable {
+    public enum Turn: UInt8, Sendable, CaseIterable {
+        /// The signer waits for the device.
+        case waiting = 0
+        /// The signer is still working, or has more output: ask again.
+        case working = 1
+        /// The channel has ended.
+        case closed = 2
+    }
+
+    public var turn: Turn
+    public var messages: [[UInt8]]
+
+    public init(turn: Turn, messages: [[UInt8]]) {
+        self.turn = turn
+        self.messages = messages
+    }
+
+    func encode(into writer: inout WireWriter) {
+        writer.u8(turn.rawValue)
+        writer.array(messages) { $0.byteString($1) }
+    }
+
+    init(from reader: inout WireReader) throws(IPCError) {
+        turn = try reader.enumeration(Turn.self, field: "turn")
+        messages = try KeysChannelRef.messages(&reader)
     }
 }

@@ -62,6 +62,13 @@ public enum PermissionTable {
                            in: [.running]),
                 Permission(.keysSession, .notification(once: false), from: .parent, in: [.running]),
                 Permission(.keyListRequest, .request(replies: [.keyList, .failure]), from: .parent, in: [.running]),
+                // Keys channels: the network role carries a paired device's sealed bytes and cannot read them.
+                Permission(.keysChannelOpen, .request(replies: [.keysChannelOpened, .failure]), from: .parent,
+                           in: [.running]),
+                Permission(.keysChannelExchange, .request(replies: [.keysChannelOutput, .failure]), from: .parent,
+                           in: [.running]),
+                Permission(.keysChannelClose, .request(replies: [.keysChannelOutput, .failure]), from: .parent,
+                           in: [.running]),
                 // Pairing runs in the signer; the network role only carries its public frames over Waku.
                 Permission(.pairingTopic, .notification(once: false), from: .child, in: [.running]),
                 Permission(.pairingPublish, .notification(once: false), from: .child, in: [.running]),

@@ -26,6 +26,11 @@ public struct ControlAPI: Sendable {
         /// `nimbus pair --qr`: starts the 43/WAKU2-DEVICE-PAIRING handshake; then the person's verdict on the code.
         public var wakuPairingStart: @Sendable (WakuPairingStart) async throws -> WakuPairingStarted
         public var wakuPairingConfirm: @Sendable (_ pairing: String, _ same: Bool) async throws -> WakuPairingDone
+        /// Keys channels (docs/keys-channel.md): the device's sealed bytes to the signer and back, unread.
+        public var keysChannelOpen: @Sendable (_ device: UInt64, _ handshake: [UInt8]) async throws -> KeysChannelOpened
+        public var keysChannelExchange: @Sendable (_ channel: KeysChannelRef, _ messages: [[UInt8]]) async throws
+            -> KeysChannelOutput
+        public var keysChannelClose: @Sendable (_ channel: KeysChannelRef) async throws -> KeysChannelOutput
 
         public init(
             roleStatus: @escaping @Sendable () async throws -> [RoleInfo],
@@ -46,6 +51,15 @@ public struct ControlAPI: Sendable {
             },
             wakuPairingConfirm: @escaping @Sendable (String, Bool) async throws -> WakuPairingDone = { _, _ in
                 throw Refused(status: 503, message: "Waku device pairing is not available")
+            },
+            keysChannelOpen: @escaping @Sendable (UInt64, [UInt8]) async throws -> KeysChannelOpened = { _, _ in
+                throw Refused(status: 503, message: "keys channels are not available")
+            },
+            keysChannelExchange: @escaping @Sendable (KeysChannelRef, [[UInt8]]) async throws -> KeysChannelOutput = { _, _ in
+                throw Refused(status: 503, message: "keys channels are not available")
+            },
+            keysChannelClose: @escaping @Sendable (KeysChannelRef) async throws -> KeysChannelOutput = { _ in
+                throw Refused(status: 503, message: "keys channels are not available")
             }
         ) {
             self.roleStatus = roleStatus
@@ -61,6 +75,9 @@ public struct ControlAPI: Sendable {
             self.controlNode = controlNode
             self.wakuPairingStart = wakuPairingStart
             self.wakuPairingConfirm = wakuPairingConfirm
+            self.keysChannelOpen = keysChannelOpen
+            self.keysChannelExchange = keysChannelExchange
+            self.keysChannelClose = keysChannelClose
         }
     }
 
@@ -161,6 +178,9 @@ public struct ControlAPI: Sendable {
                     return self.error(500, "cannot acknowledge alert \(id): \(error)")
                 }
             }
+            if path == "/v1/keys/channels" || path.hasPrefix("/v1/keys/channels/") {
+                return await keysChannel(method: method, path: path, device: device, body: body)
+            }
             if path == "/v1/pairing/waku" || path.hasPrefix("/v1/pairing/waku/") {
                 return await wakuPairing(method: method, path: path, device: device, body: body)
             }
@@ -206,6 +226,93 @@ public struct ControlAPI: Sendable {
             return error(refused.status, refused.message)
         } catch {
             return self.error(500, "\(error)")
+        }
+    }
+
+    /// `POST /v1/keys/channels`, `POST /v1/keys/channels/{channel}`, `DELETE /v1/keys/channels/{channel}`: only
+    /// for paired devices (on the host, `nimbus keys` talks to the signer over its own socket). The bytes are
+    /// checked for shape here and judged by the signer.
+    private func keysChannel(method: String, path: String, device: String, body: [UInt8]) async -> Response {
+        guard device.hasPrefix("device-"), let deviceID = UInt64(device.dropFirst("device-".count)) else {
+            return error(403, "keys channels are for paired devices; on the host itself use `nimbus keys`")
+        }
+        do {
+            if path == "/v1/keys/channels" {
+                guard method == "POST" else { return methodNotAllowed(method, path) }
+                guard let request = try? JSONDecoder().decode(KeysChannelAPI.OpenRequest.self, from: Data(body)),
+                    let handshake = Data(base64Encoded: request.handshake), handshake.count == KeysChannelLimits.handshakeBytes
+                else { return error(400, "the body must be {\"handshake\": base64 of the 48-byte Noise_KK message}") }
+                let opened = try await backends.keysChannelOpen(deviceID, [UInt8](handshake))
+                return Response(status: 201, body: Self.encode(KeysChannelAPI.Opened(
+                    channel: opened.channel.map { String(format: "%02x", $0) }.joined(),
+                    handshake: Data(opened.handshake).base64EncodedString())))
+            }
+            let id = String(path.dropFirst("/v1/keys/channels/".count))
+            guard id.utf8.count == 2 * KeysChannelLimits.channelIDBytes, let channel = Self.hexBytes(id) else {
+                return error(404, "no such keys channel: the id is 32 hex digits")
+            }
+            let ref = KeysChannelRef(device: deviceID, channel: channel)
+            let output: KeysChannelOutput
+            switch method {
+            case "POST":
+                guard let request = try? JSONDecoder().decode(KeysChannelAPI.Exchange.self, from: Data(body)),
+                    let messages = KeysChannelAPI.decode(request.messages)
+                else { return error(400, "the body must be {\"messages\": [base64, ...]}") }
+                guard messages.allSatisfy({ $0.count <= KeysChannelLimits.messageBytes }),
+                    messages.reduce(0, { $0 + $1.count }) <= KeysChannelLimits.exchangeBytes
+                else { return error(413, "an exchange carries at most 512 KiB, each message at most 65535 bytes") }
+                output = try await backends.keysChannelExchange(ref, messages)
+            case "DELETE":
+                output = try await backends.keysChannelClose(ref)
+            default:
+                return methodNotAllowed(method, path)
+            }
+            let turn = switch output.turn {
+            case .waiting: "waiting"
+            case .working: "working"
+            case .closed: "closed"
+            }
+            return Response(status: 200, body: Self.encode(KeysChannelAPI.Output(
+                messages: KeysChannelAPI.encode(output.messages), turn: turn)))
+        } catch let refused as Refused {
+            return error(refused.status, refused.message)
+        } catch let failure as Failure {
+            return error(Self.status(failure.code), failure.message)
+        } catch {
+            return self.error(503, "the signer did not answer: \(error)")
+        }
+    }
+
+    /// The HTTP status for a role's typed failure.
+    static func status(_ code: Failure.Code) -> Int {
+        switch code {
+        case .notFound: 404
+        case .forbidden: 403
+        case .invalid: 400
+        case .busy: 409
+        case .tooMany: 429
+        case .tooLarge: 413
+        case .internalError, .storage: 500
+        case .unavailable, .peerDown: 503
+        }
+    }
+
+    static func hexBytes(_ text: String) -> [UInt8]? {
+        let digits = Array(text.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return bytes
+    }
+
+    private static func nibble(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        default: nil
         }
     }
 

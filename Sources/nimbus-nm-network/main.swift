@@ -178,6 +178,34 @@ let api = ControlAPI(
             }
             let device = try await pairings.confirm(pairing, same: same)
             return WakuPairingDone(name: device.name, staticKey: device.staticKey.map { String(format: "%02x", $0) }.joined())
+        },
+        // Keys channels: sealed bytes to the signer and back (docs/keys-channel.md). An exchange may wait up to
+        // 10 s in the signer for a running command.
+        keysChannelOpen: { device, handshake in
+            let reply = try await signer.request(
+                .keysChannelOpen(KeysChannelOpen(device: device, handshake: handshake)), timeout: .seconds(5))
+            guard case let .keysChannelOpened(opened) = reply else {
+                if case let .failure(failure) = reply { throw failure }
+                throw LinkError.unexpectedReply(peer: .signer, reply.type)
+            }
+            return opened
+        },
+        keysChannelExchange: { channel, messages in
+            let reply = try await signer.request(
+                .keysChannelExchange(KeysChannelExchange(channel: channel, messages: messages)), timeout: .seconds(20))
+            guard case let .keysChannelOutput(output) = reply else {
+                if case let .failure(failure) = reply { throw failure }
+                throw LinkError.unexpectedReply(peer: .signer, reply.type)
+            }
+            return output
+        },
+        keysChannelClose: { channel in
+            let reply = try await signer.request(.keysChannelClose(channel), timeout: .seconds(5))
+            guard case let .keysChannelOutput(output) = reply else {
+                if case let .failure(failure) = reply { throw failure }
+                throw LinkError.unexpectedReply(peer: .signer, reply.type)
+            }
+            return output
         }))
 
 // The audit trail is written off the event loop, in order.

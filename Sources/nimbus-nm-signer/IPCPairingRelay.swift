@@ -77,7 +77,15 @@ final class IPCPairingRelay: PairingRelay, Sendable {
         }
     }
 
+    private let revoked = Mutex<(@Sendable (Int64) -> Void)?>(nil)
+
+    /// Called with a device's id when it is revoked.
+    func onRevoke(_ handler: @escaping @Sendable (Int64) -> Void) {
+        revoked.withLock { $0 = handler }
+    }
+
     func deviceChanged(_ device: StoredDevice) {
+        if device.revokedAtMillis != nil { revoked.withLock { $0 }?(device.id) }
         _ = network.notify(.deviceChange(DeviceChange(
             id: UInt64(device.id), name: device.name, staticKey: device.staticKey, revoked: device.revokedAtMillis != nil)))
     }

@@ -67,11 +67,25 @@ let deviceRegistry = DatabaseDeviceRegistry(database: database)
         host.logger.error("cannot record a device paired by the network role: \(error)")
     }
 }
-let sessions = KeysSessions(
-    service: KeysSessionService(
-        vault: DatabaseKeyVault(database: database), policy: keyPolicy, relay: pairingRelay,
-        devices: deviceRegistry),
-    clients: clients, logger: host.logger)
+let channelKey: [UInt8]
+do {
+    channelKey = try ChannelKey.loadOrCreate(database)
+} catch {
+    RoleProcess.fail(host.logger, "cannot read or make the signer's channel key: \(error)", code: RoleExitCode.storage)
+}
+let keysService = KeysSessionService(
+    vault: DatabaseKeyVault(database: database), policy: keyPolicy, relay: pairingRelay, devices: deviceRegistry)
+let sessions = KeysSessions(service: keysService, clients: clients, logger: host.logger)
+let keysChannels = KeysChannelRequests(channels: KeysChannels(
+    service: keysService, devices: deviceRegistry, signerKey: channelKey,
+    record: { [logger = host.logger] device, record in
+        // The command and how it ended, as for local sessions; never a request's content.
+        logger.info("keys command", metadata: [
+            "device": "\(device)", "command": "\(record.command)", "outcome": "\(record.outcome)",
+        ])
+    }))
+// A revoked device's channels end at once, not only at their next exchange.
+pairingRelay.onRevoke { keysChannels.channels.closeAll(deviceID: $0) }
 
 host.lockDown()
 
@@ -80,6 +94,13 @@ host.lockDown()
         descriptor: descriptor,
         onEvent: { channel, event in
             switch event {
+            case let .request(id, .keysChannelOpen(open)):
+                channel.reply(to: id, keysChannels.open(open))
+            case let .request(id, .keysChannelExchange(exchange)):
+                // May wait for a running command (up to 10 s): off the link's thread.
+                Thread.detachNewThread { channel.reply(to: id, keysChannels.exchange(exchange)) }
+            case let .request(id, .keysChannelClose(ref)):
+                channel.reply(to: id, keysChannels.close(ref))
             case let .request(id, message):
                 // Requests are answered on the link's own thread, so that a shutdown finds none half-done.
                 channel.reply(to: id, service.handle(message))

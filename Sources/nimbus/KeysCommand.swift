@@ -9,12 +9,14 @@ struct KeysCommand: AsyncParsableCommand {
         commandName: "keys",
         abstract: "Generate, import, export, list and delete validator keys; check deposit data.",
         subcommands: [
-            NewMnemonic.self, Generate.self, List.self, Import.self, Export.self, Delete.self, VerifyDepositData.self,
+            NewMnemonic<SignerOptions>.self, Generate<SignerOptions>.self, List<SignerOptions>.self,
+            Import<SignerOptions>.self, Export<SignerOptions>.self, Delete<SignerOptions>.self,
+            VerifyDepositData<SignerOptions>.self,
         ])
 }
 
 /// Where the session goes: the daemon's signer, or an offline one.
-struct SignerOptions: ParsableArguments {
+struct SignerOptions: KeysSignerSource {
     @OptionGroup var connection: ConnectionOptions
 
     @Flag(name: .long, help: ArgumentHelp(
@@ -47,12 +49,13 @@ struct SignerOptions: ParsableArguments {
 }
 
 extension KeysCommand {
-    struct NewMnemonic: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+    struct NewMnemonic<Source: KeysSignerSource>: AsyncParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(
             commandName: "new-mnemonic",
-            abstract: "Create a new BIP-39 mnemonic in the signer and show it once, for a written backup.")
+            abstract: "Create a new BIP-39 mnemonic in the signer and show it once, for a written backup.") }
 
-        @OptionGroup var signer: SignerOptions
+        @OptionGroup var signer: Source
 
         @Option(name: .long, help: "12, 15, 18, 21 or 24.")
         var words = 24
@@ -60,9 +63,9 @@ extension KeysCommand {
         @Flag(name: .long, help: "Print the mnemonic alone on stdout, with no confirmation step (for scripts).")
         var nonInteractive = false
 
-        func run() async { await reportingErrors(body) }
+        func run() async { await reportingErrors { try await KeysConversation.offPool(body) } }
 
-        private func body() async throws {
+        private func body() throws {
             let client = try signer.open()
             var request = KeysRequest(.newMnemonic)
             request.words = words
@@ -94,12 +97,13 @@ extension KeysCommand {
         }
     }
 
-    struct Generate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+    struct Generate<Source: KeysSignerSource>: AsyncParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(
             commandName: "generate",
-            abstract: "Derive validator keys from a mnemonic; the signer keeps the keystores, and the keystores and deposit data are written to --out.")
+            abstract: "Derive validator keys from a mnemonic; the signer keeps the keystores, and the keystores and deposit data are written to --out.") }
 
-        @OptionGroup var signer: SignerOptions
+        @OptionGroup var signer: Source
 
         @Option(name: .long, help: "How many validators.")
         var count: Int
@@ -143,9 +147,9 @@ extension KeysCommand {
         @Flag(name: .long, help: "Print the result as JSON.")
         var json = false
 
-        func run() async { await reportingErrors(body) }
+        func run() async { await reportingErrors { try await KeysConversation.offPool(body) } }
 
-        private func body() async throws {
+        private func body() throws {
             // Check the output directory before asking for secrets.
             let directory = try OutputDirectory(out)
             var mnemonic = try mnemonicFile.map { try SecretInput.fromFile($0, what: "mnemonic") }
@@ -181,17 +185,18 @@ extension KeysCommand {
         }
     }
 
-    struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the keys the signer holds.")
+    struct List<Source: KeysSignerSource>: AsyncParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(commandName: "list", abstract: "List the keys the signer holds.") }
 
-        @OptionGroup var signer: SignerOptions
+        @OptionGroup var signer: Source
 
         @Flag(name: .long, help: "Print the stable JSON form.")
         var json = false
 
-        func run() async { await reportingErrors(body) }
+        func run() async { await reportingErrors { try await KeysConversation.offPool(body) } }
 
-        private func body() async throws {
+        private func body() throws {
             let client = try signer.open()
             try client.send(KeysRequest(.list))
             let result = try client.awaitResult()
@@ -210,11 +215,12 @@ extension KeysCommand {
         }
     }
 
-    struct Import: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "import", abstract: "Import EIP-2335 keystores into the signer (all or nothing).")
+    struct Import<Source: KeysSignerSource>: AsyncParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(
+            commandName: "import", abstract: "Import EIP-2335 keystores into the signer (all or nothing).") }
 
-        @OptionGroup var signer: SignerOptions
+        @OptionGroup var signer: Source
 
         @Argument(help: "Keystore files.")
         var files: [String]
@@ -225,9 +231,9 @@ extension KeysCommand {
         @Flag(name: .long, help: "Print the result as JSON.")
         var json = false
 
-        func run() async { await reportingErrors(body) }
+        func run() async { await reportingErrors { try await KeysConversation.offPool(body) } }
 
-        private func body() async throws {
+        private func body() throws {
             guard !files.isEmpty else { throw CLIError(description: "name at least one keystore file") }
             var contents: [SessionFile] = []
             for path in files {
@@ -242,7 +248,7 @@ extension KeysCommand {
             var request = KeysRequest(.importKeystores)
             request.fileCount = contents.count
             try client.send(request)
-            for file in contents { try client.socket.send(SessionFrame.file(file)) }
+            for file in contents { try client.transport.send(SessionFrame.file(file)) }
             try client.sendSecret(&password)
             let progress = ProgressLine()
             let result = try client.awaitResult(onProgress: progress.show)
@@ -256,11 +262,12 @@ extension KeysCommand {
         }
     }
 
-    struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "export", abstract: "Write a key's keystore (encrypted, as stored) to a directory.")
+    struct Export<Source: KeysSignerSource>: AsyncParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(
+            commandName: "export", abstract: "Write a key's keystore (encrypted, as stored) to a directory.") }
 
-        @OptionGroup var signer: SignerOptions
+        @OptionGroup var signer: Source
 
         @Argument(help: "The validator's public key (0x + 96 hex digits).")
         var pubkey: String
@@ -268,9 +275,9 @@ extension KeysCommand {
         @Option(name: .long, help: "Directory to write the keystore into (created).")
         var out: String
 
-        func run() async { await reportingErrors(body) }
+        func run() async { await reportingErrors { try await KeysConversation.offPool(body) } }
 
-        private func body() async throws {
+        private func body() throws {
             let directory = try OutputDirectory(out)
             let client = try signer.open()
             var request = KeysRequest(.export)
@@ -281,11 +288,12 @@ extension KeysCommand {
         }
     }
 
-    struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "delete", abstract: "Delete a key from the signer (export it first if you need it).")
+    struct Delete<Source: KeysSignerSource>: AsyncParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(
+            commandName: "delete", abstract: "Delete a key from the signer (export it first if you need it).") }
 
-        @OptionGroup var signer: SignerOptions
+        @OptionGroup var signer: Source
 
         @Argument(help: "The validator's public key (0x + 96 hex digits).")
         var pubkey: String
@@ -293,9 +301,9 @@ extension KeysCommand {
         @Flag(name: .long, help: "Do not ask for confirmation.")
         var yes = false
 
-        func run() async { await reportingErrors(body) }
+        func run() async { await reportingErrors { try await KeysConversation.offPool(body) } }
 
-        private func body() async throws {
+        private func body() throws {
             if !yes {
                 guard isatty(STDIN_FILENO) == 1 else {
                     throw CLIError(description: "deleting a key needs confirmation: run at a terminal, or pass --yes")
@@ -313,12 +321,13 @@ extension KeysCommand {
         }
     }
 
-    struct VerifyDepositData: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+    struct VerifyDepositData<Source: KeysSignerSource>: AsyncParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(
             commandName: "verify-deposit-data",
-            abstract: "Check a deposit data file (roots, signatures, network, amounts, credentials) before depositing.")
+            abstract: "Check a deposit data file (roots, signatures, network, amounts, credentials) before depositing.") }
 
-        @OptionGroup var signer: SignerOptions
+        @OptionGroup var signer: Source
 
         @Argument(help: "The deposit_data-*.json file.")
         var file: String
@@ -332,9 +341,9 @@ extension KeysCommand {
         @Flag(name: .long, help: "Print the result as JSON.")
         var json = false
 
-        func run() async { await reportingErrors(body) }
+        func run() async { await reportingErrors { try await KeysConversation.offPool(body) } }
 
-        private func body() async throws {
+        private func body() throws {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw CLIError(description: "cannot read deposit data file \(file)")
             }
@@ -343,7 +352,7 @@ extension KeysCommand {
             request.network = network
             request.forkVersion = forkVersion
             try client.send(request)
-            try client.socket.send(SessionFrame.file(try SessionFile(
+            try client.transport.send(SessionFrame.file(try SessionFile(
                 name: (file as NSString).lastPathComponent, contents: [UInt8](data))))
             let result = try client.awaitResult()
             if json {

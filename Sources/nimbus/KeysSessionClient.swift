@@ -4,23 +4,27 @@ import NimbusKeysSession
 import NimbusRuntime
 
 /// The CLI's end of a `nimbus keys` session: connected to the daemon's keys socket (the network role hands the
-/// connection to the signer unread), or to an offline signer this process starts as a sandboxed child.
+/// connection to the signer unread), to an offline signer this process starts as a sandboxed child, or (for
+/// `nimbus remote keys`) a keys channel to a paired host's signer (docs/keys-channel.md).
 final class KeysSessionClient {
-    let socket: SessionSocket
+    let transport: any KeysTransport
     private let child: pid_t?
+    private let onClose: (() -> Void)?
 
-    private init(socket: SessionSocket, child: pid_t?) {
-        self.socket = socket
+    init(transport: any KeysTransport, child: pid_t? = nil, onClose: (() -> Void)? = nil) {
+        self.transport = transport
         self.child = child
+        self.onClose = onClose
     }
 
     deinit {
-        if let child {
+        if let child, let socket = transport as? SessionSocket {
             // Closing our end tells the offline signer to finish; wait so that its database is closed cleanly.
             shutdown(socket.descriptor, Int32(SHUT_RDWR))
             var status: Int32 = 0
             _ = waitpid(child, &status, 0)
         }
+        onClose?()
     }
 
     /// Connects to the keys socket beside `controlSocket`.
@@ -54,7 +58,7 @@ final class KeysSessionClient {
                 + "(\(String(cString: strerror(code)))): is nimbus-node-manager running? On a machine without it, "
                 + "use --offline")
         }
-        return KeysSessionClient(socket: SessionSocket(descriptor: descriptor), child: nil)
+        return KeysSessionClient(transport: SessionSocket(descriptor: descriptor))
     }
 
     /// Starts `nimbus-nm-signer --offline-session` next to this executable, on a key store in `stateDir`, in new
@@ -91,7 +95,7 @@ final class KeysSessionClient {
                 if !attempt.net {
                     FileHandle.standardError.write(Data("nimbus: the offline signer runs without its own network namespace (the kernel refused one); its seccomp policy still forbids every socket\n".utf8))
                 }
-                return KeysSessionClient(socket: SessionSocket(descriptor: pair[0]), child: pid)
+                return KeysSessionClient(transport: SessionSocket(descriptor: pair[0]), child: pid)
             }
         }
         close(pair[0])
@@ -115,12 +119,12 @@ final class KeysSessionClient {
     // MARK: the conversation
 
     func send(_ request: KeysRequest) throws {
-        try socket.send(SessionJSON.frame(.request, request))
+        try transport.send(SessionJSON.frame(.request, request))
     }
 
     func sendSecret(_ bytes: inout [UInt8]) throws {
         defer { for index in bytes.indices { bytes[index] = 0 } }
-        try socket.send(SessionFrame(.secret, bytes))
+        try transport.send(SessionFrame(.secret, bytes))
     }
 
     /// Reads frames until the command's result: progress goes to `onProgress`, files to `onFile`, a secret (the new
@@ -130,7 +134,7 @@ final class KeysSessionClient {
         onSecret: (inout [UInt8]) throws -> Void = { _ in }
     ) throws -> KeysResult {
         while true {
-            guard let frame = try socket.receive() else {
+            guard let frame = try transport.receive() else {
                 throw CLIError(description: "the signer closed the session before answering")
             }
             switch frame.kind {

@@ -14,7 +14,7 @@ import NimbusWaku
 struct RemoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remote", abstract: "A remote client of node managers, over Waku (the GUI's stand-in).",
-        subcommands: [Invite.self, Hosts.self, Call.self, Events.self, Alerts.self, Devices.self])
+        subcommands: [Invite.self, Hosts.self, Call.self, Events.self, Alerts.self, Devices.self, Keys.self])
 
     struct Invite: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -50,6 +50,12 @@ import Testing
         .nodeControl(NodeControl(name: "hoodi", action: .restart)),
         .latestReleaseRequest,
         .releaseDocument(ReleaseDocument(status: 200, body: Array(#"{"tag_name":"v24.9.0"}"#.utf8))),
+        .keysChannelOpen(KeysChannelOpen(device: 4, handshake: [UInt8](repeating: 1, count: 48))),
+        .keysChannelOpened(KeysChannelOpened(channel: [UInt8](repeating: 2, count: 16), handshake: [UInt8](repeating: 3, count: 48))),
+        .keysChannelExchange(KeysChannelExchange(
+            channel: KeysChannelRef(device: 4, channel: [UInt8](repeating: 2, count: 16)), messages: [[1, 2], [], [3]])),
+        .keysChannelOutput(KeysChannelOutput(turn: .working, messages: [[UInt8](repeating: 9, count: 40)])),
+        .keysChannelClose(KeysChannelRef(device: 4, channel: [UInt8](repeating: 2, count: 16))),
     ]
 
     @Test func everyTypeHasASample() {
@@ -134,6 +140,31 @@ import Testing
         }
         #expect(throws: IPCError.invalidEnum(field: "node control action", value: 0)) {
             try IPCMessage.decode(type: .nodeControl, body: [0, 0, 0, 1, 0x6E, 0])
+        }
+    }
+
+    /// Keys-channel payloads: fixed sizes for ids and handshakes, Noise's limit per message, 512 KiB per exchange.
+    @Test func keysChannelPayloadsOutsideTheirLimitsAreRejected() {
+        let channel = [UInt8](repeating: 2, count: 16)
+        #expect(throws: IPCError.invalidValue("a keys-channel handshake message is 48 bytes, not 47")) {
+            try IPCMessage.decode(type: .keysChannelOpen, body: IPCMessage.keysChannelOpen(
+                KeysChannelOpen(device: 1, handshake: [UInt8](repeating: 1, count: 47))).encodedBody())
+        }
+        #expect(throws: IPCError.invalidValue("a keys-channel id is 16 bytes, not 15")) {
+            try IPCMessage.decode(type: .keysChannelClose, body: IPCMessage.keysChannelClose(
+                KeysChannelRef(device: 1, channel: Array(channel.prefix(15)))).encodedBody())
+        }
+        #expect(throws: IPCError.invalidValue("a keys-channel message is at most 65535 bytes, not 65536")) {
+            try IPCMessage.decode(type: .keysChannelExchange, body: IPCMessage.keysChannelExchange(KeysChannelExchange(
+                channel: KeysChannelRef(device: 1, channel: channel), messages: [[UInt8](repeating: 0, count: 65536)])).encodedBody())
+        }
+        let nine = [[UInt8]](repeating: [UInt8](repeating: 0, count: 65535), count: 9)
+        #expect(throws: IPCError.invalidValue("a keys-channel exchange carries at most 512 KiB")) {
+            try IPCMessage.decode(type: .keysChannelOutput, body: IPCMessage.keysChannelOutput(
+                KeysChannelOutput(turn: .waiting, messages: nine)).encodedBody())
+        }
+        #expect(throws: IPCError.invalidEnum(field: "turn", value: 3)) {
+            try IPCMessage.decode(type: .keysChannelOutput, body: [3, 0, 0, 0, 0])
         }
     }
 
