@@ -48,7 +48,7 @@ struct RemoteCommand: AsyncParsableCommand {
             // this keeps running, and print() would hold it in stdio's buffer.
             FileHandle.standardOutput.write(Data("code: \(code.displayText)\n".utf8))
             FileHandle.standardError.write(Data("On the host, run: nimbus pair \(code.displayText)\n".utf8))
-            var device = PairingDevice(code: code, identity: identity)
+            var device = try PairingDevice(code: code, identity: identity)
             // One stream of events: messages on the topic, then nil when the code expires.
             let (events, stop) = expiring(messages, after: timeout)
             defer { stop() }
