@@ -318,7 +318,8 @@ let package = Package(
         ),
         .testTarget(name: "NimbusKeysSessionTests", dependencies: ["NimbusKeysSession"]),
         .testTarget(
-            name: "NimbusSignerKeysTests", dependencies: ["NimbusSignerKeys", "NimbusKeysSession", "NimbusKeys"]),
+            name: "NimbusSignerKeysTests",
+            dependencies: ["NimbusSignerKeys", "NimbusKeysSession", "NimbusKeys", "NimbusPairing"]),
         .testTarget(name: "NimbusNetworkCoreTests", dependencies: ["NimbusNetworkCore", "NimbusAPI", "NimbusIPC"]),
         .testTarget(
             name: "DaemonTests",
