@@ -93,7 +93,10 @@ struct RemoteCommand: AsyncParsableCommand {
                 return
             }
             if hosts.isEmpty { print("no paired hosts; pair with `nimbus remote invite`") }
-            for host in hosts { print("\(host.name)  key \(host.staticKey)  paired \(host.pairedAt)") }
+            for host in hosts {
+                let signer = host.signerKey.map { "  signer key \($0)" } ?? ""
+                print("\(host.name)  key \(host.staticKey)\(signer)  paired \(host.pairedAt)")
+            }
         }
     }
 }
