@@ -49,7 +49,7 @@ final class LoopbackRelay: PairingRelay {
     }
 }
 
-final class MemoryDevices: DeviceRegistry {
+final class PairedDeviceList: DeviceRegistry {
     private let devices = Mutex<[StoredDevice]>([])
 
     func add(name: String, staticKey: [UInt8], atMillis: Int64, method: String) throws -> StoredDevice {
@@ -85,7 +85,7 @@ final class MemoryDevices: DeviceRegistry {
     @Test func theDevicePinsTheSignersChannelKeyBesideTheSessionKey() throws {
         let code = PairingCode.generate()
         let relay = LoopbackRelay(key: Self.sessionKey, device: try Self.device(code))
-        let harness = Harness(relay: relay, devices: MemoryDevices(), signerChannelKey: Self.signerKey)
+        let harness = Harness(relay: relay, devices: PairedDeviceList(), signerChannelKey: Self.signerKey)
         defer { harness.finish() }
         let (_, result) = try harness.result(Self.pairRequest(), secrets: [code.displayText])
         #expect(result.devices?.map(\.name) == ["test device"])
@@ -108,7 +108,7 @@ final class MemoryDevices: DeviceRegistry {
         for (key, code, words) in cases {
             let pairing = PairingCode.generate()
             let relay = LoopbackRelay(key: Self.sessionKey, device: try Self.device(pairing))
-            let harness = Harness(relay: relay, devices: MemoryDevices(), signerChannelKey: key)
+            let harness = Harness(relay: relay, devices: PairedDeviceList(), signerChannelKey: key)
             let failure = try harness.failure(Self.pairRequest(), secrets: [pairing.displayText])
             harness.finish()
             #expect(failure.code == code, "\(failure)")
