@@ -326,7 +326,10 @@ let package = Package(
         .testTarget(name: "NimbusKeysSessionTests", dependencies: ["NimbusKeysSession"]),
         .testTarget(
             name: "NimbusSignerKeysTests",
-            dependencies: ["NimbusSignerKeys", "NimbusKeysSession", "NimbusKeysChannel", "NimbusKeys", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: [
+                "NimbusSignerKeys", "NimbusKeysSession", "NimbusKeysChannel", "NimbusKeys", "NimbusPairing",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(name: "NimbusNetworkCoreTests", dependencies: ["NimbusNetworkCore", "NimbusAPI", "NimbusIPC"]),
         .testTarget(
             name: "DaemonTests",

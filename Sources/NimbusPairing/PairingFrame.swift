@@ -14,8 +14,8 @@ public struct PairingFrame: Sendable, Equatable {
             switch self {
             case .hostHello: 32
             case .deviceReply: 64
-            case .hostConfirm: 32 + PairingIdentity.plaintextBytes + 16
-            case .deviceIdentity: PairingIdentity.plaintextBytes + 16
+            case .hostConfirm: 32 + PairingIdentity.Side.host.plaintextBytes + 16
+            case .deviceIdentity: PairingIdentity.Side.device.plaintextBytes + 16
             case .abort: 1
             case .hostDone: 16
             }
@@ -75,49 +75,93 @@ public struct PairingFrame: Sendable, Equatable {
     }
 }
 
-/// A party's identity as pairing exchanges it: its static X25519 public key and a name, in a fixed-size record.
+/// A party's identity as pairing exchanges it (docs/pairing_protocol.md, "The identities"): its static X25519 public
+/// key and a name in a fixed-size record; a host's also carries the signer's channel key, which the device pins so that
+/// it can later reach the signer itself rather than only the network role that holds the static key.
 public struct PairingIdentity: Sendable, Equatable {
     public static let maximumNameBytes = 64
-    public static let plaintextBytes = 32 + 1 + maximumNameBytes
 
-    public var staticKey: [UInt8]
-    public var name: String
+    /// Which party an identity belongs to. The layouts differ, so a receiver must say which one it expects.
+    public enum Side: Sendable, Equatable {
+        case host
+        case device
 
-    public enum Invalid: Error, Equatable, Sendable, CustomStringConvertible {
-        case badKey
-        case badName
-
-        public var description: String {
+        /// Fixed per side so that a frame's size reveals nothing about the name.
+        public var plaintextBytes: Int {
             switch self {
-            case .badKey: "the identity's static key is not a usable X25519 public key"
-            case .badName: "the identity's name is longer than 64 bytes, not UTF-8, or badly padded"
+            case .host: 32 + 32 + 1 + PairingIdentity.maximumNameBytes
+            case .device: 32 + 1 + PairingIdentity.maximumNameBytes
             }
         }
     }
 
-    public init(staticKey: [UInt8], name: String) throws(Invalid) {
-        guard staticKey.count == 32, staticKey.contains(where: { $0 != 0 }) else { throw .badKey }
+    /// The key the pairing's later sessions use: for a host, the network role's session key.
+    public var staticKey: [UInt8]
+    /// A host's signer process's long-term X25519 channel key; nil for a device.
+    public var signerKey: [UInt8]?
+    public var name: String
+
+    public var side: Side { signerKey == nil ? .device : .host }
+
+    public enum Invalid: Error, Equatable, Sendable, CustomStringConvertible {
+        case badKey
+        case badSignerKey
+        case sameKeys
+        case badName
+        case wrongSize
+        case wrongSide
+
+        public var description: String {
+            switch self {
+            case .badKey: "the identity's static key is not a usable X25519 public key"
+            case .badSignerKey: "the identity's signer key is not a usable X25519 public key"
+            case .sameKeys: "the identity's signer key is its static key; they must be different keys"
+            case .badName: "the identity's name is longer than 64 bytes, not UTF-8, or badly padded"
+            case .wrongSize: "the identity is not the size its side's identity has"
+            case .wrongSide: "a host's identity needs a signer key and a device's identity has none"
+            }
+        }
+    }
+
+    /// A device's identity, or a host's when `signerKey` is given.
+    public init(staticKey: [UInt8], signerKey: [UInt8]? = nil, name: String) throws(Invalid) {
+        guard Self.isUsableKey(staticKey) else { throw .badKey }
+        if let signerKey {
+            guard Self.isUsableKey(signerKey) else { throw .badSignerKey }
+            // Two processes hold these keys; the same key in both places would mean one of them holds the other's
+            // secret, and a channel "to the signer" would then be readable by the network role.
+            guard signerKey != staticKey else { throw .sameKeys }
+        }
         let normalised = name.precomposedStringWithCanonicalMappingIfAvailable
         guard normalised.utf8.count <= Self.maximumNameBytes else { throw .badName }
         self.staticKey = staticKey
+        self.signerKey = signerKey
         self.name = normalised
+    }
+
+    /// An all-zero key would make every Diffie-Hellman with it zero: the one public value X25519 has no use for.
+    private static func isUsableKey(_ key: [UInt8]) -> Bool {
+        key.count == 32 && key.contains(where: { $0 != 0 })
     }
 
     public func plaintext() -> [UInt8] {
         let nameBytes = Array(name.utf8)
-        return staticKey + [UInt8(nameBytes.count)] + nameBytes
+        return staticKey + (signerKey ?? []) + [UInt8(nameBytes.count)] + nameBytes
             + [UInt8](repeating: 0, count: Self.maximumNameBytes - nameBytes.count)
     }
 
-    public init(plaintext: [UInt8]) throws(Invalid) {
-        guard plaintext.count == Self.plaintextBytes else { throw .badName }
-        let length = Int(plaintext[32])
+    /// Decodes what the other party sent; `side` is that party's side, which the receiver knows from its own role.
+    public init(plaintext: [UInt8], side: Side) throws(Invalid) {
+        guard plaintext.count == side.plaintextBytes else { throw .wrongSize }
+        let keys = side == .host ? 64 : 32
+        let length = Int(plaintext[keys])
         guard length <= Self.maximumNameBytes else { throw .badName }
-        let nameBytes = plaintext[33..<(33 + length)]
-        guard plaintext[(33 + length)...].allSatisfy({ $0 == 0 }),
+        let nameBytes = plaintext[(keys + 1)..<(keys + 1 + length)]
+        guard plaintext[(keys + 1 + length)...].allSatisfy({ $0 == 0 }),
             let name = String(validating: nameBytes, as: UTF8.self)
         else { throw .badName }
-        try self.init(staticKey: Array(plaintext[0..<32]), name: name)
+        try self.init(
+            staticKey: Array(plaintext[0..<32]), signerKey: side == .host ? Array(plaintext[32..<64]) : nil, name: name)
     }
 }
 

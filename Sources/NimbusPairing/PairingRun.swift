@@ -45,6 +45,7 @@ public struct PairingHost: Sendable {
     public enum State: Sendable, Equatable {
         case awaitingReply
         case awaitingIdentity
+        /// The device's identity (no signer key).
         case paired(PairingIdentity)
         case failed(PairingFailure)
     }
@@ -55,7 +56,11 @@ public struct PairingHost: Sendable {
     private let identity: PairingIdentity
     private var keys: PairingKeys?
 
-    public init(code: PairingCode, identity: PairingIdentity, sid: [UInt8]? = nil, scalar: SecretBytes? = nil) {
+    /// `identity` must be a host's (with the signer key): the device pins what it receives as the host's.
+    public init(
+        code: PairingCode, identity: PairingIdentity, sid: [UInt8]? = nil, scalar: SecretBytes? = nil
+    ) throws(PairingIdentity.Invalid) {
+        guard identity.side == .host else { throw .wrongSide }
         let sid = sid ?? (0..<16).map { _ in UInt8.random(in: 0...255) }
         let prs = SecretBytes(copying: Array(code.secret.utf8))
         let ci = code.channelIdentifier
@@ -97,7 +102,7 @@ public struct PairingHost: Sendable {
         case (.awaitingIdentity, .deviceIdentity):
             guard let keys else { return [] }
             guard let plaintext = PairingKeys.open(frame.body, key: keys.deviceToHost, counter: 0, header: frame.header),
-                let device = try? PairingIdentity(plaintext: plaintext)
+                let device = try? PairingIdentity(plaintext: plaintext, side: .device)
             else {
                 state = .failed(.badIdentity)
                 return [abort(.confirmationFailed)]
@@ -131,6 +136,7 @@ public struct PairingDevice: Sendable {
         case waiting
         case awaitingConfirm
         case awaitingDone(PairingIdentity)
+        /// The host's identity, with the signer's channel key to pin alongside its static key.
         case paired(PairingIdentity)
         case failed(PairingFailure)
     }
@@ -142,7 +148,9 @@ public struct PairingDevice: Sendable {
     private var sid: [UInt8] = []
     private var keys: PairingKeys?
 
-    public init(code: PairingCode, identity: PairingIdentity, scalar: SecretBytes? = nil) {
+    /// `identity` must be a device's (no signer key): a host expects the device's layout.
+    public init(code: PairingCode, identity: PairingIdentity, scalar: SecretBytes? = nil) throws(PairingIdentity.Invalid) {
+        guard identity.side == .device else { throw .wrongSide }
         self.code = code
         self.identity = identity
         self.scalar = scalar
@@ -177,7 +185,7 @@ public struct PairingDevice: Sendable {
                 return [PairingFrame(.abort, sid: sid, body: [PairingFrame.AbortReason.confirmationFailed.rawValue])]
             }
             guard let plaintext = PairingKeys.open(Array(frame.body[32...]), key: keys.hostToDevice, counter: 0, header: frame.header),
-                let host = try? PairingIdentity(plaintext: plaintext)
+                let host = try? PairingIdentity(plaintext: plaintext, side: .host)
             else {
                 state = .failed(.badIdentity)
                 return [PairingFrame(.abort, sid: sid, body: [PairingFrame.AbortReason.confirmationFailed.rawValue])]

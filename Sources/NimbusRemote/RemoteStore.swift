@@ -9,6 +9,9 @@ public struct RemoteStore: Sendable {
     public struct PinnedHost: Codable, Sendable {
         public var name: String
         public var staticKey: String
+        /// The host's signer's channel key (hex), learnt in a code pairing (docs/pairing_protocol.md). Nil for a host
+        /// paired by QR (43/WAKU2-DEVICE-PAIRING), which carries no such key, and in files written before it existed.
+        public var signerKey: String?
         public var pairedAt: String
     }
 
@@ -41,7 +44,8 @@ public struct RemoteStore: Sendable {
     public func pin(_ host: PairingIdentity) throws {
         var hosts = try hosts()
         let formatter = ISO8601DateFormatter()
-        hosts.append(PinnedHost(name: host.name, staticKey: host.staticKey.map { String(format: "%02x", $0) }.joined(),
+        func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+        hosts.append(PinnedHost(name: host.name, staticKey: hex(host.staticKey), signerKey: host.signerKey.map(hex),
                                 pairedAt: formatter.string(from: Date())))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -13,20 +13,28 @@ extension KeysSessionService {
         guard let relay, let devices else {
             throw KeysFailure(.badRequest, "pairing needs the node manager's network role: run `nimbus pair` without --offline")
         }
+        // A device paired without it could never open a channel to the signer, only to the network role.
+        guard let signerChannelKey else {
+            throw KeysFailure(.badRequest, "pairing needs the signer's channel key, which only the node manager's signer has: run `nimbus pair` without --offline")
+        }
         let code: PairingCode
         do { code = try PairingCode(parsing: String(decoding: codeBytes, as: UTF8.self)) } catch {
             throw KeysFailure(.invalidCode, "\(error)")
         }
         let identity: PairingIdentity
         do {
-            identity = try PairingIdentity(staticKey: try relay.hostKey(), name: request.hostName ?? "node manager")
+            identity = try PairingIdentity(
+                staticKey: try relay.hostKey(), signerKey: signerChannelKey, name: request.hostName ?? "node manager")
+        } catch PairingIdentity.Invalid.badName {
+            throw KeysFailure(.badRequest, "--name: \(PairingIdentity.Invalid.badName)")
         } catch let error as PairingIdentity.Invalid {
-            throw KeysFailure(.badRequest, "--name: \(error)")
+            // The keys, not anything the person typed: the roles' keys are misconfigured.
+            throw KeysFailure(.internal, "cannot pair: \(error)")
         }
         let topic = code.contentTopic
         relay.subscribe(topic: topic)
         defer { relay.unsubscribe(topic: topic) }
-        var host = PairingHost(code: code, identity: identity)
+        var host = try PairingHost(code: code, identity: identity)
         relay.publish(topic: topic, payload: host.hello.encoded())
         try socket.send(SessionJSON.frame(.progress, KeysProgress(phase: "waiting for the device", done: 0, total: 2)))
         let deadline = ContinuousClock.now + pairingTimeout

@@ -16,11 +16,14 @@ public struct KeysSessionService: Sendable {
     private let bls = NimbusBLSBackend()
     let relay: (any PairingRelay)?
     let devices: (any DeviceRegistry)?
+    /// The public half of the signer's own long-term X25519 channel key: pairing gives it to the device, so that the
+    /// device can later reach the signer itself rather than the network role. Nil where there is none (offline).
+    public let signerChannelKey: [UInt8]?
     let pairingTimeout: Duration
 
     public init(
         vault: any KeyVault, policy: SignerKeyPolicy, workers: Int = 2, relay: (any PairingRelay)? = nil,
-        devices: (any DeviceRegistry)? = nil, pairingTimeout: Duration = .seconds(30),
+        devices: (any DeviceRegistry)? = nil, signerChannelKey: [UInt8]? = nil, pairingTimeout: Duration = .seconds(30),
         nowMillis: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
     ) {
         self.vault = vault
@@ -28,6 +31,7 @@ public struct KeysSessionService: Sendable {
         self.workers = max(1, workers)
         self.relay = relay
         self.devices = devices
+        self.signerChannelKey = signerChannelKey
         self.pairingTimeout = pairingTimeout
         self.nowMillis = nowMillis
     }

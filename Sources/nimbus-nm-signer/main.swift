@@ -73,8 +73,15 @@ do {
 } catch {
     RoleProcess.fail(host.logger, "cannot read or make the signer's channel key: \(error)", code: RoleExitCode.storage)
 }
+let channelPublicKey: [UInt8]
+do {
+    channelPublicKey = try ChannelKey.publicKey(channelKey)
+} catch {
+    RoleProcess.fail(host.logger, "the signer's channel key is damaged: \(error)", code: RoleExitCode.storage)
+}
 let keysService = KeysSessionService(
-    vault: DatabaseKeyVault(database: database), policy: keyPolicy, relay: pairingRelay, devices: deviceRegistry)
+    vault: DatabaseKeyVault(database: database), policy: keyPolicy, relay: pairingRelay, devices: deviceRegistry,
+    signerChannelKey: channelPublicKey)
 let sessions = KeysSessions(service: keysService, clients: clients, logger: host.logger)
 let keysChannels = KeysChannelRequests(channels: KeysChannels(
     service: keysService, devices: deviceRegistry, signerKey: channelKey,

@@ -48,7 +48,7 @@ struct RemoteCommand: AsyncParsableCommand {
             // this keeps running, and print() would hold it in stdio's buffer.
             FileHandle.standardOutput.write(Data("code: \(code.displayText)\n".utf8))
             FileHandle.standardError.write(Data("On the host, run: nimbus pair \(code.displayText)\n".utf8))
-            var device = PairingDevice(code: code, identity: identity)
+            var device = try PairingDevice(code: code, identity: identity)
             // One stream of events: messages on the topic, then nil when the code expires.
             let (events, stop) = expiring(messages, after: timeout)
             defer { stop() }
@@ -93,7 +93,10 @@ struct RemoteCommand: AsyncParsableCommand {
                 return
             }
             if hosts.isEmpty { print("no paired hosts; pair with `nimbus remote invite`") }
-            for host in hosts { print("\(host.name)  key \(host.staticKey)  paired \(host.pairedAt)") }
+            for host in hosts {
+                let signer = host.signerKey.map { "  signer key \($0)" } ?? ""
+                print("\(host.name)  key \(host.staticKey)\(signer)  paired \(host.pairedAt)")
+            }
         }
     }
 }

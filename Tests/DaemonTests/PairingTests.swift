@@ -86,6 +86,9 @@ struct PairingTests {
         #expect(sessionKey.count == 32)
         #expect(hosts.first?.staticKey.count == 64)
         #expect(device.staticKey.count == 64)
+        // And the signer's own channel key, a different key from the session key (docs/pairing_protocol.md).
+        #expect(hosts.first?.signerKey?.count == 64)
+        #expect(hosts.first?.signerKey != hosts.first?.staticKey)
 
         // The network role mirrors the device (its alerts get an outbox).
         try await daemon.waitUntil("the network role records the device", timeout: 10) {
@@ -244,5 +247,6 @@ struct PairingTests {
     struct Host: Decodable {
         var name: String
         var staticKey: String
+        var signerKey: String?
     }
 }

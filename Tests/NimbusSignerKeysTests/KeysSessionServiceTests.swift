@@ -47,11 +47,16 @@ final class Harness: @unchecked Sendable {
         + "worth useful legal winner thank year wave sausage worth title"
     static let address = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 
-    init(policy: SignerKeyPolicy = Harness.weak) {
+    init(
+        policy: SignerKeyPolicy = Harness.weak, relay: (any PairingRelay)? = nil, devices: (any DeviceRegistry)? = nil,
+        signerChannelKey: [UInt8]? = nil
+    ) {
         var pair: [Int32] = [-1, -1]
         precondition(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
         client = SessionSocket(descriptor: pair[0], receiveTimeout: .seconds(60))
-        let service = KeysSessionService(vault: vault, policy: policy, nowMillis: { 1_700_000_000_000 })
+        let service = KeysSessionService(
+            vault: vault, policy: policy, relay: relay, devices: devices, signerChannelKey: signerChannelKey,
+            nowMillis: { 1_700_000_000_000 })
         let server = SessionSocket(descriptor: pair[1], receiveTimeout: .seconds(60))
         Thread.detachNewThread { [records, done] in
             service.serve(server) { record in records.append(record) }

@@ -8,10 +8,18 @@ Tests use it as an oracle to check the Swift code.
 Usage: send one JSON object on stdin and read one JSON object from stdout.
 
   Full run (both parties, each running its own checks):
-    {"code", "sid", "ya", "yb", "host": {"key", "name"}, "device": {"key", "name"},
+    {"code", "sid", "ya", "yb", "host": {"key", "signer_key", "name"}, "device": {"key", "name"},
      optional "tamper": "<frame name>", optional "tamper_bit": <int, default 0>}
+    "host" may also have "identity_plaintext" (hex, 129 bytes): the host then seals
+    these bytes as its identity, unchecked, instead of encoding its own (for testing
+    the device's checks).
+    The output's "device_sees_host" is {"key", "signer_key", "name"} and
+    "host_sees_device" is {"key", "name"}.
   Decode a single payload:
     {"op": "decode", "payload": "<hex>"}
+  Decode an identity plaintext with the receiver's checks:
+    {"op": "identity", "side": "host" | "device", "plaintext": "<hex>"}
+    -> {"key", "name"} plus "signer_key" for a host's identity
   Bare CPace (checks the implementation against the draft's vectors):
     {"op": "cpace", "PRS", "CI", "sid", "ADa", "ADb", "ya", "yb"}   (all hex)
 
@@ -19,7 +27,7 @@ Byte strings are hex, lowercase on output. If a check fails, the output has an
 "error" field and the exit status is still 0. A nonzero exit status means a crash.
 An "error" starts with the party whose check failed ("host: ..." or "device: ...").
 When the specification says that party then publishes an abort frame, the output
-also has "abort_reason". "tamper" flips bit "tamper_bit" of the named frame's body
+also has "abort_reason" and, under "frames", the frames sent up to the failure. "tamper" flips bit "tamper_bit" of the named frame's body
 (bit 0 is the least significant bit of the body's first byte) on its way to the
 receiver.
 
@@ -268,13 +276,15 @@ FRAME_TYPES = {
     "abort": ABORT,
     "host_done": HOST_DONE,
 }
-IDENTITY_LEN = 32 + 1 + 64  # 97
+MAX_NAME = 64
+HOST_IDENTITY_LEN = 32 + 32 + 1 + MAX_NAME  # 129: static key, signer key, name
+DEVICE_IDENTITY_LEN = 32 + 1 + MAX_NAME  # 97: static key, name
 TAG_LEN = 16
 BODY_LEN = {
     HOST_HELLO: 32,
     DEVICE_REPLY: 64,
-    HOST_CONFIRM: 32 + IDENTITY_LEN + TAG_LEN,
-    DEVICE_IDENTITY: IDENTITY_LEN + TAG_LEN,
+    HOST_CONFIRM: 32 + HOST_IDENTITY_LEN + TAG_LEN,
+    DEVICE_IDENTITY: DEVICE_IDENTITY_LEN + TAG_LEN,
     ABORT: 1,
     HOST_DONE: TAG_LEN,
 }
@@ -386,43 +396,68 @@ def decode_frame(payload):
 # ---- identity plaintext --------------------------------------------------
 
 
-def encode_identity(key, name):
-    nb = unicodedata.normalize("NFC", name).encode("utf-8")
-    if len(nb) > 64:
-        raise ProtocolError("name is longer than 64 bytes")
+def _check_keys(key, signer_key):
+    """The key checks both the sender and the receiver make."""
     if len(key) != 32:
         raise ProtocolError("key is not 32 bytes")
-    return key + bytes([len(nb)]) + nb + bytes(64 - len(nb))
-
-
-def decode_identity(pt):
-    """Receiver's checks on the identity plaintext. Returns (key, name)."""
-    if len(pt) != IDENTITY_LEN:
-        raise ProtocolError("identity is not 97 bytes")
-    key, n = pt[:32], pt[32]
-    if n > 64:
-        raise ProtocolError("name length exceeds 64")
-    try:
-        name = pt[33:33 + n].decode("utf-8", errors="strict")
-    except UnicodeDecodeError:
-        raise ProtocolError("name is not UTF-8")
-    if any(pt[33 + n:]):
-        raise ProtocolError("identity padding is not zero")
     if not any(key):
         raise ProtocolError("key is all zero")
-    return key, name
+    if signer_key is not None:
+        if len(signer_key) != 32:
+            raise ProtocolError("signer key is not 32 bytes")
+        if not any(signer_key):
+            raise ProtocolError("signer key is all zero")
+        if signer_key == key:
+            raise ProtocolError("signer key equals the static key")
+
+
+def encode_identity(key, name, signer_key=None):
+    """A host's identity when signer_key is given (129 bytes), else a device's (97 bytes)."""
+    nb = unicodedata.normalize("NFC", name).encode("utf-8")
+    if len(nb) > MAX_NAME:
+        raise ProtocolError("name is longer than 64 bytes")
+    _check_keys(key, signer_key)
+    keys = key + (signer_key if signer_key is not None else b"")
+    return keys + bytes([len(nb)]) + nb + bytes(MAX_NAME - len(nb))
+
+
+def decode_identity(pt, host):
+    """Receiver's checks on the identity plaintext of a host (host=True) or a device.
+
+    Returns (key, signer_key, name); signer_key is None for a device.
+    """
+    expected = HOST_IDENTITY_LEN if host else DEVICE_IDENTITY_LEN
+    if len(pt) != expected:
+        raise ProtocolError("identity is not %d bytes" % expected)
+    key = pt[:32]
+    signer_key = pt[32:64] if host else None
+    at = 64 if host else 32
+    n = pt[at]
+    if n > MAX_NAME:
+        raise ProtocolError("name length exceeds 64")
+    try:
+        name = pt[at + 1:at + 1 + n].decode("utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise ProtocolError("name is not UTF-8")
+    if any(pt[at + 1 + n:]):
+        raise ProtocolError("identity padding is not zero")
+    _check_keys(key, signer_key)
+    return key, signer_key, name
 
 
 # ---- the two parties -----------------------------------------------------
 
 
 class Host:
-    def __init__(self, nameplate, secret, sid, ya, key, name):
+    def __init__(self, nameplate, secret, sid, ya, key, signer_key, name, identity_plaintext=None):
         self.ci = channel_identifier(nameplate)
         self.prs = secret.encode("ascii")
         self.sid = sid
         self.ya = ya
-        self.identity = encode_identity(key, name)
+        if identity_plaintext is None:
+            self.identity = encode_identity(key, name, signer_key)
+        else:
+            self.identity = identity_plaintext
         self.g = cpace_generator(self.prs, self.ci, sid)
         self.Ya = cpace_scalar_mult(ya, self.g)
         self.send_counter = 0
@@ -475,7 +510,7 @@ class Host:
             raise ProtocolError("host: device_identity failed authentication")
         self.recv_counter += 1
         try:
-            self.device = decode_identity(pt)
+            self.device = decode_identity(pt, host=False)
         except ProtocolError as e:
             raise ProtocolError("host: device identity refused: %s" % e)
         return build_frame(HOST_DONE, self.sid, self._seal(HOST_DONE, b""))
@@ -538,7 +573,7 @@ class Device:
             raise ProtocolError("device: host_confirm identity failed authentication")
         self.recv_counter += 1
         try:
-            self.host = decode_identity(pt)
+            self.host = decode_identity(pt, host=True)
         except ProtocolError as e:
             raise ProtocolError("device: host identity refused: %s" % e)
         aad = header(DEVICE_IDENTITY, self.sid)
@@ -580,6 +615,10 @@ def run(inp):
     ya = _hex_bytes(inp["ya"], 32, "ya")
     yb = _hex_bytes(inp["yb"], 32, "yb")
     hkey = _hex_bytes(inp["host"]["key"], 32, "host.key")
+    hsigner = _hex_bytes(inp["host"]["signer_key"], 32, "host.signer_key")
+    hplain = inp["host"].get("identity_plaintext")
+    if hplain is not None:
+        hplain = _hex_bytes(hplain, HOST_IDENTITY_LEN, "host.identity_plaintext")
     dkey = _hex_bytes(inp["device"]["key"], 32, "device.key")
     tamper = inp.get("tamper")
     tamper_bit = int(inp.get("tamper_bit", 0))
@@ -588,7 +627,7 @@ def run(inp):
         raise ProtocolError("unknown tamper target %r" % tamper)
 
     try:
-        host = Host(nameplate, secret, sid, ya, hkey, inp["host"]["name"])
+        host = Host(nameplate, secret, sid, ya, hkey, hsigner, inp["host"]["name"], hplain)
     except ProtocolError as e:
         raise ProtocolError("host: %s" % e)
     try:
@@ -602,12 +641,17 @@ def run(inp):
         frames[name] = frame
         return _flip(frame, tamper_bit) if tamper == name else frame
 
-    f = deliver("host_hello", host.hello())
-    f = deliver("device_reply", device.on_host_hello(f))
-    f = deliver("host_confirm", host.on_device_reply(f))
-    f = deliver("device_identity", device.on_host_confirm(f))
-    f = deliver("host_done", host.on_device_identity(f))
-    device.on_host_done(f)
+    try:
+        f = deliver("host_hello", host.hello())
+        f = deliver("device_reply", device.on_host_hello(f))
+        f = deliver("host_confirm", host.on_device_reply(f))
+        f = deliver("device_identity", device.on_host_confirm(f))
+        f = deliver("host_done", host.on_device_identity(f))
+        device.on_host_done(f)
+    except ProtocolError as e:
+        # So that a caller can hand the frames up to the failure to another implementation.
+        e.frames = frames
+        raise
 
     # Both sides must agree on everything derived (a failure here is a bug in this file).
     assert host.isk == device.isk and host.sid_output == device.sid_output and host.K == device.K
@@ -633,8 +677,9 @@ def run(inp):
         "Ta": ks["Ta"].hex(),
         "Tb": ks["Tb"].hex(),
         "frames": {k: frames[k].hex() for k in names},
-        "device_sees_host": {"key": device.host[0].hex(), "name": device.host[1]},
-        "host_sees_device": {"key": host.device[0].hex(), "name": host.device[1]},
+        "device_sees_host": {"key": device.host[0].hex(), "signer_key": device.host[1].hex(),
+                             "name": device.host[2]},
+        "host_sees_device": {"key": host.device[0].hex(), "name": host.device[2]},
     }
 
 
@@ -647,6 +692,23 @@ def op_decode(inp):
     except ProtocolError as e:
         return {"error": str(e)}
     return {"kind": kind, "sid": sid.hex(), "body": body.hex()}
+
+
+def op_identity(inp):
+    side = inp.get("side")
+    if side not in ("host", "device"):
+        return {"error": "side must be \"host\" or \"device\""}
+    plaintext = inp.get("plaintext")
+    if not isinstance(plaintext, str) or len(plaintext) % 2 or not re.fullmatch(r"[0-9A-Fa-f]*", plaintext):
+        return {"error": "plaintext is not hex"}
+    try:
+        key, signer_key, name = decode_identity(bytes.fromhex(plaintext), host=side == "host")
+    except ProtocolError as e:
+        return {"error": str(e)}
+    out = {"key": key.hex(), "name": name}
+    if signer_key is not None:
+        out["signer_key"] = signer_key.hex()
+    return out
 
 
 def op_cpace(inp):
@@ -671,6 +733,8 @@ def main():
     op = inp.get("op", "run")
     if op == "decode":
         out = op_decode(inp)
+    elif op == "identity":
+        out = op_identity(inp)
     elif op == "cpace":
         out = op_cpace(inp)
     elif op == "run":
@@ -682,6 +746,8 @@ def main():
             out = {"error": str(e)}
             if e.abort_reason is not None:
                 out["abort_reason"] = e.abort_reason
+            if getattr(e, "frames", None):
+                out["frames"] = {k: v.hex() for k, v in e.frames.items()}
     else:
         out = {"error": "unknown op %r" % op}
     json.dump(out, sys.stdout, ensure_ascii=False, sort_keys=False)
