@@ -90,11 +90,12 @@ struct RemoteKeysTests {
         #expect(imported.status == 0 && imported.stdout.contains("imported \(pubkey)"), "\(imported.stderr)")
         #expect((try await PairingTests.nimbus(["keys", "list"] + socket)).stdout.contains(pubkey))
 
-        // The signer logged each command with the device, by command and outcome.
+        // The signer logged each command with the device, by command and outcome (metadata in key order).
         try await daemon.waitUntil("the import is logged", timeout: 5) {
-            daemon.logText.contains("device=\(device.id) msg=\"keys command\" command=import outcome=ok")
-                || daemon.logText.contains("msg=\"keys command\" device=\(device.id) command=import outcome=ok")
-                || (daemon.logText.contains("command=import outcome=ok") && daemon.logText.contains("device=\(device.id)"))
+            daemon.logText.contains("msg=\"keys command\" command=import device=\(device.id) outcome=ok")
+        }
+        for command in ["new-mnemonic", "generate", "list", "verify-deposit-data", "export", "delete"] {
+            #expect(daemon.logText.contains("msg=\"keys command\" command=\(command) device=\(device.id) outcome=ok"))
         }
 
         // Revoked: the remote can no longer reach the signer.
