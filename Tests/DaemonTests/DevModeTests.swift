@@ -36,7 +36,7 @@ struct DevModeTests {
             #expect(facts.noNewPrivs == 1)
             #expect(facts.capEff == 0)
         }
-        #expect(report.signer?.schemaVersion == 4)
+        #expect(report.signer?.schemaVersion == 5)
         #expect(report.installer?.schemaVersion == 2)
         // The daemon said at start what is and is not in force.
         #expect(daemon.logText.contains("dev mode: roles keep this user's identity"))

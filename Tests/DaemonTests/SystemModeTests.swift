@@ -43,7 +43,7 @@ struct SystemModeTests {
         #expect(signerReport.user == "nimbus-signer")
         #expect(signerReport.sandbox?.ownNetNamespace == true)
         #expect(signerReport.sandbox?.capEff == "0000000000000000")
-        #expect(report.signer == SignerReport(keystores: 0, schemaVersion: 4))
+        #expect(report.signer == SignerReport(keystores: 0, schemaVersion: 5))
         #expect(report.installer?.phase == "idle")
         // In system mode on this kernel every step is in force, Landlock included.
         for role in report.roles {
