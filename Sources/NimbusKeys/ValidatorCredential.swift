@@ -46,7 +46,30 @@ public struct ValidatorCredential: Sendable {
         network: Network, withdrawal target: WithdrawalTarget, amountGwei: UInt64, bls: some BLSBackend,
         depositCLIVersion: String = DepositDataEntry.compatibleDepositCLIVersion
     ) throws(DepositError) -> DepositDataEntry {
-        let credentials = try withdrawalCredentials(target, bls: bls)
+        try DepositDataEntry.sign(
+            signingKey: signingKey, credentials: try withdrawalCredentials(target, bls: bls), amountGwei: amountGwei,
+            network: network, bls: bls, depositCLIVersion: depositCLIVersion)
+    }
+
+    /// The signing key's keystore, encrypted with an already derived key (one scrypt run for a whole batch, as
+    /// ethstaker-deposit-cli does), or pass `KeystoreDecryptionKey.derive(password:kdf:)` for one of its own.
+    public func signingKeystore(key: KeystoreDecryptionKey, bls: some BLSBackend) throws -> Keystore {
+        let pubkey = try bls.publicKey(secretKey: signingKey)
+        return try Keystore.encrypt(secret: signingKey, key: key, pubkey: pubkey, path: signingPath)
+    }
+}
+
+extension ValidatorCredential: CustomStringConvertible {
+    public var description: String { "ValidatorCredential(index \(validatorIndex), keys redacted)" }
+}
+
+extension DepositDataEntry {
+    /// A signed deposit of `amountGwei` to `credentials` by the validator whose signing key is `signingKey` (from a
+    /// mnemonic, or from a keystore the signer holds).
+    public static func sign(
+        signingKey: SecretBytes, credentials: WithdrawalCredentials, amountGwei: UInt64, network: Network,
+        bls: some BLSBackend, depositCLIVersion: String = DepositDataEntry.compatibleDepositCLIVersion
+    ) throws(DepositError) -> DepositDataEntry {
         try DepositAmount.validate(amountGwei, for: credentials.kind)
         let pubkey: [UInt8]
         let signature: [UInt8]
@@ -63,15 +86,4 @@ public struct ValidatorCredential: Sendable {
             data: DepositData(message: message, signature: signature), network: network,
             depositCLIVersion: depositCLIVersion)
     }
-
-    /// The signing key's keystore, encrypted with an already derived key (one scrypt run for a whole batch, as
-    /// ethstaker-deposit-cli does), or pass `KeystoreDecryptionKey.derive(password:kdf:)` for one of its own.
-    public func signingKeystore(key: KeystoreDecryptionKey, bls: some BLSBackend) throws -> Keystore {
-        let pubkey = try bls.publicKey(secretKey: signingKey)
-        return try Keystore.encrypt(secret: signingKey, key: key, pubkey: pubkey, path: signingPath)
-    }
-}
-
-extension ValidatorCredential: CustomStringConvertible {
-    public var description: String { "ValidatorCredential(index \(validatorIndex), keys redacted)" }
 }

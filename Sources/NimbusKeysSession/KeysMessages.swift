@@ -12,6 +12,8 @@ public struct KeysRequest: Codable, Sendable, Equatable {
         case export
         case delete
         case verifyDepositData = "verify-deposit-data"
+        /// Sign deposits for keys the signer already holds (the keystore password follows as a secret frame).
+        case depositData = "deposit-data"
         /// Pair a device with the code it shows (the code follows as a secret frame).
         case pair
         /// The paired devices.
@@ -39,6 +41,8 @@ public struct KeysRequest: Codable, Sendable, Equatable {
     public var hostName: String?
     /// revoke-device: the device's id, as `devices` lists it.
     public var deviceID: Int64?
+    /// deposit-data: which held keys, and the deposits to sign for them.
+    public var deposit: DepositParameters?
 
     public init(_ command: Command) {
         self.command = command
@@ -47,6 +51,40 @@ public struct KeysRequest: Codable, Sendable, Equatable {
 
 /// What `generate` makes. The mnemonic and the keystore password follow as `secret` frames, in that order, then
 /// the BIP-39 passphrase when `hasPassphrase`.
+extension KeysRequest.Command {
+    /// What a paired device may ask through a keys channel (docs/keys-channel.md): the key commands. Pairing and
+    /// revoking devices stay with the person at the host.
+    public static let keyCommands: Set<KeysRequest.Command> = [
+        .newMnemonic, .generate, .list, .importKeystores, .export, .delete, .verifyDepositData, .depositData,
+    ]
+}
+
+/// `deposit-data`: deposits for keys the signer holds (an imported key's first deposit, a lost deposit data file, a
+/// top-up). 0x00 credentials need the withdrawal key, which only the mnemonic gives: `generate` makes those.
+public struct DepositParameters: Codable, Sendable, Equatable {
+    /// 0x + 96 hex digits each; no repeats.
+    public var pubkeys: [String]
+    public var network: String
+    public var forkVersion: String?
+    /// EIP-55 checksummed execution address for 0x01 (or, with `compounding`, 0x02) credentials.
+    public var withdrawalAddress: String
+    public var compounding: Bool
+    /// Default 32 ETH.
+    public var amountGwei: UInt64?
+
+    public init(
+        pubkeys: [String], network: String, forkVersion: String? = nil, withdrawalAddress: String, compounding: Bool = false,
+        amountGwei: UInt64? = nil
+    ) {
+        self.pubkeys = pubkeys
+        self.network = network
+        self.forkVersion = forkVersion
+        self.withdrawalAddress = withdrawalAddress
+        self.compounding = compounding
+        self.amountGwei = amountGwei
+    }
+}
+
 public struct GenerateParameters: Codable, Sendable, Equatable {
     public var count: Int
     public var network: String

@@ -107,7 +107,7 @@ public final class KeysChannels: Sendable {
         let service = self.service
         let record = self.record
         Thread.detachNewThread {
-            service.serve(conversation) { record(deviceID, $0) }
+            service.serve(conversation, allowing: KeysRequest.Command.keyCommands) { record(deviceID, $0) }
             conversation.finish()
         }
         return (id, answer)

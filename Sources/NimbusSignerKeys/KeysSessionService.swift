@@ -50,7 +50,11 @@ public struct KeysSessionService: Sendable {
     }
 
     /// Answers commands until the client closes the session or breaks the protocol. `record` is told about each.
-    public func serve(_ socket: any KeysTransport, record: (Record) -> Void) {
+    /// `allowing` limits the commands (a paired device's keys channel gets `KeysRequest.Command.keyCommands`); any
+    /// other ends the session, since its frames cannot be skipped reliably.
+    public func serve(
+        _ socket: any KeysTransport, allowing allowed: Set<KeysRequest.Command>? = nil, record: (Record) -> Void
+    ) {
         while true {
             let frame: SessionFrame
             do {
@@ -71,6 +75,12 @@ public struct KeysSessionService: Sendable {
             } catch {
                 try? socket.send(SessionJSON.frame(.failure, KeysFailure(.badRequest, error.description)))
                 record(Record(command: "-", outcome: "malformed request"))
+                return
+            }
+            if let allowed, !allowed.contains(request.command) {
+                try? socket.send(SessionJSON.frame(.failure, KeysFailure(
+                    .denied, "\(request.command.rawValue) is only possible at the host itself")))
+                record(Record(command: request.command.rawValue, outcome: "denied"))
                 return
             }
             do {
@@ -104,6 +114,7 @@ public struct KeysSessionService: Sendable {
             guard try vault.delete(pubkey: pubkey) else { throw Self.notHeld(pubkey) }
             return KeysResult(keys: [])
         case .verifyDepositData: return try verifyDepositData(request, socket)
+        case .depositData: return try depositData(request, socket)
         case .pair: return try pair(request, socket)
         case .devices: return try listDevices()
         case .revokeDevice: return try revokeDevice(request)
@@ -235,8 +246,15 @@ public struct KeysSessionService: Sendable {
     }
 
     private func withdrawalTarget(_ parameters: GenerateParameters) throws -> ValidatorCredential.WithdrawalTarget {
-        if parameters.blsWithdrawal {
-            guard parameters.withdrawalAddress == nil, !parameters.compounding else {
+        try withdrawalTarget(
+            address: parameters.withdrawalAddress, bls: parameters.blsWithdrawal, compounding: parameters.compounding)
+    }
+
+    private func withdrawalTarget(address text: String?, bls: Bool, compounding: Bool) throws
+        -> ValidatorCredential.WithdrawalTarget
+    {
+        if bls {
+            guard text == nil, !compounding else {
                 throw KeysFailure(.badRequest, "0x00 (BLS) withdrawal credentials take no withdrawal address and cannot compound")
             }
             if let required = policy.withdrawalAddress {
@@ -245,7 +263,7 @@ public struct KeysSessionService: Sendable {
             }
             return .bls
         }
-        guard let text = parameters.withdrawalAddress else {
+        guard let text else {
             throw KeysFailure(.badRequest, "give --withdrawal-address ADDR (EIP-55 checksummed), or choose 0x00 "
                 + "credentials explicitly with --bls-withdrawal")
         }
@@ -257,7 +275,68 @@ public struct KeysSessionService: Sendable {
             throw KeysFailure(.policy, "this signer only makes deposits that withdraw to \(required) "
                 + "([keys] withdrawal_address), not \(address)")
         }
-        return parameters.compounding ? .compounding(address) : .executionAddress(address)
+        return compounding ? .compounding(address) : .executionAddress(address)
+    }
+
+    // MARK: deposit-data
+
+    private func depositData(_ request: KeysRequest, _ socket: any KeysTransport) throws -> KeysResult {
+        var passwordBytes = try socket.receive(.secret, what: "the keystore password").body
+        defer { SecretBytes.wipe(&passwordBytes) }
+        guard let parameters = request.deposit else { throw KeysFailure(.badRequest, "deposit-data needs its parameters") }
+        guard (1...policy.maximumCount).contains(parameters.pubkeys.count) else {
+            throw KeysFailure(.badRequest, "deposit-data takes 1 to \(policy.maximumCount) public keys")
+        }
+        let pubkeys = try parameters.pubkeys.map { try Self.pubkey($0) }
+        guard Set(pubkeys).count == pubkeys.count else {
+            throw KeysFailure(.badRequest, "a public key is named twice: one deposit per key and run")
+        }
+        let network = try Self.network(parameters.network, forkVersion: parameters.forkVersion)
+        let target = try withdrawalTarget(
+            address: parameters.withdrawalAddress, bls: false, compounding: parameters.compounding)
+        let credentials: WithdrawalCredentials = switch target {
+        case .executionAddress(let address): .executionAddress(address)
+        case .compounding(let address): .compounding(address)
+        case .bls: preconditionFailure("withdrawalTarget(bls: false) never answers .bls")
+        }
+        let amount = parameters.amountGwei ?? 32 * DepositAmount.gweiPerETH
+        do { try DepositAmount.validate(amount, for: credentials.kind) } catch {
+            throw KeysFailure(.amountOutOfRange, "\(error)")
+        }
+        var held: [StoredKey] = []
+        for pubkey in pubkeys {
+            guard let key = try vault.key(pubkey: pubkey) else { throw Self.notHeld(pubkey) }
+            held.append(key)
+        }
+        let processed = KeystorePassword.process(String(decoding: passwordBytes, as: UTF8.self))
+        let keys = held
+        // Each keystore has its own salt: a KDF run each, spread over the cores.
+        let entries = try parallel(keys.count, socket: socket, phase: "decrypting keystores") { index in
+            let keystore = try KeystoreJSON.decode(keys[index].keystoreJSON)
+            let secret: SecretBytes
+            do {
+                let key = try KeystoreDecryptionKey.derive(
+                    processedPassword: processed, kdf: keystore.kdf, allowWeakParameters: true)
+                secret = try keystore.decrypt(key: key)
+            } catch KeystoreError.wrongPassword {
+                throw KeysFailure(.wrongPassword, "0x\(Hex.encode(keys[index].pubkey)): \(KeystoreError.wrongPassword); "
+                    + "deposit-data takes keys that share one password")
+            }
+            let entry = try DepositDataEntry.sign(
+                signingKey: secret, credentials: credentials, amountGwei: amount, network: network, bls: bls)
+            // The meaning check: the key that signed is the key asked for, and the deposit verifies.
+            guard entry.data.message.pubkey == keys[index].pubkey else {
+                throw KeysFailure(.internal, "a stored keystore does not hold the key it is filed under")
+            }
+            try DepositDataVerifier.verify(entry, network: network, bls: bls)
+            return entry
+        }
+        let file = DepositDataFile.encode(entries)
+        let verified = try DepositDataVerifier.verify(
+            Array(file.utf8), network: network, bls: bls, expecting: .init(pubkeys: pubkeys))
+        let name = DepositDataFile.fileName(timestamp: Int(nowMillis() / 1000))
+        try socket.send(SessionFrame.file(try SessionFile(name: name, contents: Array(file.utf8))))
+        return KeysResult(files: [name], deposits: verified.map(Self.summary))
     }
 
     // MARK: import

@@ -11,7 +11,7 @@ struct KeysCommand: AsyncParsableCommand {
         subcommands: [
             NewMnemonic<SignerOptions>.self, Generate<SignerOptions>.self, List<SignerOptions>.self,
             Import<SignerOptions>.self, Export<SignerOptions>.self, Delete<SignerOptions>.self,
-            VerifyDepositData<SignerOptions>.self,
+            VerifyDepositData<SignerOptions>.self, DepositData<SignerOptions>.self,
         ])
 }
 
@@ -364,6 +364,73 @@ extension KeysCommand {
             for deposit in deposits {
                 print("  \(deposit.pubkey)  \(deposit.amountGwei / 1_000_000_000) ETH  credentials \(deposit.withdrawalCredentials)")
             }
+        }
+    }
+}
+
+extension KeysCommand {
+    struct DepositData<Source: KeysSignerSource>: AsyncParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(
+                commandName: "deposit-data",
+                abstract: "Sign deposit data for keys the signer already holds (imported keys, a lost file, a top-up).")
+        }
+
+        @OptionGroup var signer: Source
+
+        @Argument(help: "The validators' public keys (0x + 96 hex digits each).")
+        var pubkeys: [String]
+
+        @Option(name: .long, help: "mainnet, hoodi, sepolia or holesky; any name with --fork-version for a custom network.")
+        var network: String
+
+        @Option(name: .long, help: "A custom network's genesis fork version (0x + 8 hex digits).")
+        var forkVersion: String?
+
+        @Option(name: .long, help: "EIP-55 checksummed execution address for withdrawals (0x01, or 0x02 with --compounding).")
+        var withdrawalAddress: String
+
+        @Flag(name: .long, help: "0x02 compounding credentials (deposits up to 2048 ETH).")
+        var compounding = false
+
+        @Option(name: .long, help: "Deposit amount in gwei (default 32 ETH).")
+        var amount: UInt64?
+
+        @Option(name: .long, help: "Read the keystores' password from this file instead of asking (the keys must share it).")
+        var keystorePasswordFile: String?
+
+        @Option(name: .long, help: "Directory for the deposit data file (created; default ./validator_keys).")
+        var out = "validator_keys"
+
+        @Flag(name: .long, help: "Print the result as JSON.")
+        var json = false
+
+        func run() async { await reportingErrors { try await KeysConversation.offPool(body) } }
+
+        private func body() throws {
+            guard !pubkeys.isEmpty else { throw CLIError(description: "name at least one public key") }
+            let directory = try OutputDirectory(out)
+            var password = try keystorePasswordFile.map { try SecretInput.fromFile($0, what: "keystore password") }
+                ?? SecretInput.prompt("Keystore password: ", echo: false)
+            defer { SecretInput.wipe(&password) }
+            let client = try signer.open()
+            var request = KeysRequest(.depositData)
+            request.deposit = DepositParameters(
+                pubkeys: pubkeys, network: network, forkVersion: forkVersion, withdrawalAddress: withdrawalAddress,
+                compounding: compounding, amountGwei: amount)
+            try client.send(request)
+            try client.sendSecret(&password)
+            let progress = ProgressLine()
+            let result = try client.awaitResult(onProgress: progress.show, onFile: directory.write)
+            progress.finish()
+            if json {
+                print(JSONOutput.pretty(result))
+                return
+            }
+            for deposit in result.deposits ?? [] {
+                print("  \(deposit.pubkey)  \(deposit.amountGwei / 1_000_000_000) ETH  credentials \(deposit.withdrawalCredentials)")
+            }
+            for file in result.files ?? [] { print("\(directory.path)/\(file)") }
         }
     }
 }

@@ -17,7 +17,7 @@ extension RemoteCommand {
                 KeysCommand.NewMnemonic<RemoteKeysOptions>.self, KeysCommand.Generate<RemoteKeysOptions>.self,
                 KeysCommand.List<RemoteKeysOptions>.self, KeysCommand.Import<RemoteKeysOptions>.self,
                 KeysCommand.Export<RemoteKeysOptions>.self, KeysCommand.Delete<RemoteKeysOptions>.self,
-                KeysCommand.VerifyDepositData<RemoteKeysOptions>.self,
+                KeysCommand.VerifyDepositData<RemoteKeysOptions>.self, KeysCommand.DepositData<RemoteKeysOptions>.self,
             ])
     }
 }

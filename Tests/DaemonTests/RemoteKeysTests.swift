@@ -76,6 +76,24 @@ struct RemoteKeysTests {
             ["remote", "keys", "verify-deposit-data", out.appendingPathComponent(depositName).path, "--network", "hoodi"] + remote)
         #expect(verified.status == 0 && verified.stdout.contains("2 valid deposit(s)"), "\(verified.stderr)")
 
+        // A top-up deposit for a held key, signed from its keystore in the signer: what ethstaker-deposit signs.
+        let topUpDir = daemon.root.appendingPathComponent("top-up")
+        let topUp = try await PairingTests.nimbus(
+            ["remote", "keys", "deposit-data", hostKeys[1].pubkey, "--network", "hoodi", "--withdrawal-address",
+             KeysTests.address, "--amount", "1000000000", "--keystore-password-file", passwordFile,
+             "--out", topUpDir.path] + remote)
+        try #require(topUp.status == 0, "\(topUp.stderr)")
+        let topUpFiles = try KeysTests.files(in: topUpDir)
+        let topUpName = try #require(topUpFiles.keys.first)
+        let topUpTimestamp = Int(topUpName.dropFirst("deposit_data-".count).dropLast(".json".count)) ?? 0
+        let topUpOracle = try KeysOracle.run([
+            ["op": "deposits", "timestamp": topUpTimestamp, "items": [
+                ["mnemonic": mnemonic, "index": 1, "network": network, "kind": "execution", "address": KeysTests.address,
+                 "amount": 1_000_000_000] as [String: Any],
+            ]],
+        ])
+        #expect(topUpOracle[0]["contents"] as? String == topUpFiles[topUpName])
+
         // Export, delete, import back.
         let pubkey = hostKeys[0].pubkey
         let exportDir = daemon.root.appendingPathComponent("exported")
@@ -94,7 +112,7 @@ struct RemoteKeysTests {
         try await daemon.waitUntil("the import is logged", timeout: 5) {
             daemon.logText.contains("msg=\"keys command\" command=import device=\(device.id) outcome=ok")
         }
-        for command in ["new-mnemonic", "generate", "list", "verify-deposit-data", "export", "delete"] {
+        for command in ["new-mnemonic", "generate", "list", "verify-deposit-data", "deposit-data", "export", "delete"] {
             #expect(daemon.logText.contains("msg=\"keys command\" command=\(command) device=\(device.id) outcome=ok"))
         }
 

@@ -252,6 +252,22 @@ final class ChannelHarness: @unchecked Sendable {
         }
     }
 
+    @Test func onlyKeyCommandsRunThroughAChannel() throws {
+        let harness = ChannelHarness()
+        let (device, key) = try harness.pair()
+        let (client, _) = try harness.client(device, key)
+        // A device may not pair others or revoke devices: the person at the host does that.
+        var request = KeysRequest(.revokeDevice)
+        request.deviceID = device.id
+        try client.send(SessionJSON.frame(.request, request))
+        let failure = try #require(try client.receive())
+        #expect(failure.kind == .failure)
+        #expect(try SessionJSON.decode(KeysFailure.self, from: failure.body, what: "failure").code == .denied)
+        #expect(try client.receive() == nil)
+        #expect(try harness.devices.list().first?.revokedAtMillis == nil)
+        #expect(harness.records.withLock { $0 } == ["\(device.id) revoke-device denied"])
+    }
+
     @Test func malformedHandshakesAndOversizeExchangesAreRefused() throws {
         let harness = ChannelHarness(exchangeLimit: 4096)
         let (device, key) = try harness.pair()
