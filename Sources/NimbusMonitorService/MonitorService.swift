@@ -27,7 +27,7 @@ public actor MonitorService {
     /// The last failure logged, so that a source that keeps failing the same way is not logged at every poll.
     private var lastReleaseFailure: String?
     /// Asks the installer about the nodes it runs (`[nodes.launch]`); nil when it runs none.
-    private let processes: (@Sendable () async -> [String: NodeProcessReport])?
+    private let processes: SharedAnswer<[String: NodeProcessReport]>?
     private var processReports: [String: NodeProcessReport] = [:]
 
     /// `nodes` empty means: look for a local Nimbus on the default ports (alerted on once it has answered).
@@ -39,7 +39,8 @@ public actor MonitorService {
         processes: (@Sendable () async -> [String: NodeProcessReport])? = nil,
         releaseFetch: (@Sendable () async throws -> ReleaseDocument)? = nil
     ) {
-        self.processes = processes
+        // Shared by the node pollers: their polls of a slot finish together, and one answer serves them all.
+        self.processes = processes.map { SharedAnswer(freshness: .milliseconds(250), fetch: $0) }
         let implicit = nodes.isEmpty
         let managed = implicit ? [ManagedNode.localDefault] : nodes
         pollers = managed.map { NodePoller(node: $0, implicit: implicit, client: client, token: tokens[$0.name]) }
@@ -140,7 +141,7 @@ public actor MonitorService {
     /// is explained by the same round. A failed answer keeps the last one known.
     private func learnProcesses() async {
         guard let processes else { return }
-        for (node, report) in await processes() { processReports[node] = report }
+        for (node, report) in await processes.value() { processReports[node] = report }
     }
 
     private func ingest(_ observation: NodeObservation, from poller: NodePoller) async {
