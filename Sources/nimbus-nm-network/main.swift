@@ -69,12 +69,20 @@ let alertStore = AlertStore(database: database)
 let signer = PeerLink(link: .networkSigner, local: .network)
 let installer = PeerLink(link: .networkInstaller, local: .network)
 
+/// A request to a peer role whose answer is `expected`'s case: a typed failure is thrown as itself, anything else
+/// as an unexpected reply.
+@Sendable func ask<T>(
+    _ link: PeerLink, _ peer: Role, _ message: IPCMessage, timeout: Duration, _ expected: (IPCMessage) -> T?
+) async throws -> T {
+    let reply = try await link.request(message, timeout: timeout)
+    if let value = expected(reply) { return value }
+    if case let .failure(failure) = reply { throw failure }
+    throw LinkError.unexpectedReply(peer: peer, reply.type)
+}
 /// The nodes the installer runs (`[nodes.launch]`), keyed by name; empty when it cannot answer.
 @Sendable func nodeProcesses(_ message: IPCMessage = .nodeProcessesRequest) async throws -> [String: NodeProcessReport] {
-    let reply = try await installer.request(message, timeout: .seconds(5))
-    guard case let .nodeProcesses(states) = reply else {
-        if case let .failure(failure) = reply { throw failure }
-        throw LinkError.unexpectedReply(peer: .installer, reply.type)
+    let states = try await ask(installer, .installer, message, timeout: .seconds(5)) {
+        if case let .nodeProcesses(states) = $0 { states } else { nil }
     }
     return Dictionary(states.map { ($0.name, NodeProcessReport($0)) }, uniquingKeysWith: { first, _ in first })
 }
@@ -144,10 +152,8 @@ let api = ControlAPI(
             }
         },
         keys: {
-            let reply = try await signer.request(.keyListRequest, timeout: .seconds(5))
-            guard case let .keyList(entries) = reply else {
-                if case let .failure(failure) = reply { throw failure }
-                throw LinkError.unexpectedReply(peer: .signer, reply.type)
+            let entries = try await ask(signer, .signer, .keyListRequest, timeout: .seconds(5)) {
+                if case let .keyList(entries) = $0 { entries } else { nil }
             }
             return KeysReport(keys: entries.map(KeysReport.Key.init))
         },
@@ -182,30 +188,17 @@ let api = ControlAPI(
         // Keys channels: sealed bytes to the signer and back (docs/keys-channel.md). An exchange may wait up to
         // 10 s in the signer for a running command.
         keysChannelOpen: { device, handshake in
-            let reply = try await signer.request(
-                .keysChannelOpen(KeysChannelOpen(device: device, handshake: handshake)), timeout: .seconds(5))
-            guard case let .keysChannelOpened(opened) = reply else {
-                if case let .failure(failure) = reply { throw failure }
-                throw LinkError.unexpectedReply(peer: .signer, reply.type)
-            }
-            return opened
+            try await ask(signer, .signer, .keysChannelOpen(KeysChannelOpen(device: device, handshake: handshake)),
+                          timeout: .seconds(5)) { if case let .keysChannelOpened(opened) = $0 { opened } else { nil } }
         },
         keysChannelExchange: { channel, messages in
-            let reply = try await signer.request(
-                .keysChannelExchange(KeysChannelExchange(channel: channel, messages: messages)), timeout: .seconds(20))
-            guard case let .keysChannelOutput(output) = reply else {
-                if case let .failure(failure) = reply { throw failure }
-                throw LinkError.unexpectedReply(peer: .signer, reply.type)
-            }
-            return output
+            try await ask(signer, .signer, .keysChannelExchange(KeysChannelExchange(channel: channel, messages: messages)),
+                          timeout: .seconds(20)) { if case let .keysChannelOutput(output) = $0 { output } else { nil } }
         },
         keysChannelClose: { channel in
-            let reply = try await signer.request(.keysChannelClose(channel), timeout: .seconds(5))
-            guard case let .keysChannelOutput(output) = reply else {
-                if case let .failure(failure) = reply { throw failure }
-                throw LinkError.unexpectedReply(peer: .signer, reply.type)
+            try await ask(signer, .signer, .keysChannelClose(channel), timeout: .seconds(5)) {
+                if case let .keysChannelOutput(output) = $0 { output } else { nil }
             }
-            return output
         }))
 
 // The audit trail is written off the event loop, in order.

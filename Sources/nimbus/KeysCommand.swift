@@ -108,23 +108,13 @@ extension KeysCommand {
         @Option(name: .long, help: "How many validators.")
         var count: Int
 
-        @Option(name: .long, help: "mainnet, hoodi, sepolia or holesky; any name with --fork-version for a custom network.")
-        var network: String
-
-        @Option(name: .long, help: "A custom network's genesis fork version (0x + 8 hex digits).")
-        var forkVersion: String?
+        @OptionGroup var terms: DepositTerms
 
         @Option(name: .long, help: "EIP-55 checksummed execution address for withdrawals (0x01, or 0x02 with --compounding).")
         var withdrawalAddress: String?
 
         @Flag(name: .long, help: "0x00 BLS withdrawal credentials instead of an address (not recommended).")
         var blsWithdrawal = false
-
-        @Flag(name: .long, help: "0x02 compounding credentials (deposits up to 2048 ETH).")
-        var compounding = false
-
-        @Option(name: .long, help: "Deposit amount in gwei (default 32 ETH).")
-        var amount: UInt64?
 
         @Option(name: .long, help: "The first validator index (EIP-2334), to add keys to an existing mnemonic.")
         var startIndex: UInt32 = 0
@@ -164,8 +154,8 @@ extension KeysCommand {
             let client = try signer.open()
             var request = KeysRequest(.generate)
             request.generate = GenerateParameters(
-                count: count, network: network, forkVersion: forkVersion, withdrawalAddress: withdrawalAddress,
-                blsWithdrawal: blsWithdrawal, compounding: compounding, amountGwei: amount, startIndex: startIndex,
+                count: count, network: terms.network, forkVersion: terms.forkVersion, withdrawalAddress: withdrawalAddress,
+                blsWithdrawal: blsWithdrawal, compounding: terms.compounding, amountGwei: terms.amount, startIndex: startIndex,
                 kdf: kdf, hasPassphrase: passphrase != nil)
             try client.send(request)
             try client.sendSecret(&mnemonic)
@@ -178,7 +168,7 @@ extension KeysCommand {
                 print(JSONOutput.pretty(result))
                 return
             }
-            print("Generated \(result.keys?.count ?? 0) validator key(s) on \(network); the signer keeps the keystores.")
+            print("Generated \(result.keys?.count ?? 0) validator key(s) on \(terms.network); the signer keeps the keystores.")
             for key in result.keys ?? [] { print("  \(key.pubkey)  \(key.path)") }
             print("Files in \(directory.path):")
             for file in result.files ?? [] { print("  \(file)") }
@@ -381,20 +371,10 @@ extension KeysCommand {
         @Argument(help: "The validators' public keys (0x + 96 hex digits each).")
         var pubkeys: [String]
 
-        @Option(name: .long, help: "mainnet, hoodi, sepolia or holesky; any name with --fork-version for a custom network.")
-        var network: String
-
-        @Option(name: .long, help: "A custom network's genesis fork version (0x + 8 hex digits).")
-        var forkVersion: String?
+        @OptionGroup var terms: DepositTerms
 
         @Option(name: .long, help: "EIP-55 checksummed execution address for withdrawals (0x01, or 0x02 with --compounding).")
         var withdrawalAddress: String
-
-        @Flag(name: .long, help: "0x02 compounding credentials (deposits up to 2048 ETH).")
-        var compounding = false
-
-        @Option(name: .long, help: "Deposit amount in gwei (default 32 ETH).")
-        var amount: UInt64?
 
         @Option(name: .long, help: "Read the keystores' password from this file instead of asking (the keys must share it).")
         var keystorePasswordFile: String?
@@ -416,8 +396,8 @@ extension KeysCommand {
             let client = try signer.open()
             var request = KeysRequest(.depositData)
             request.deposit = DepositParameters(
-                pubkeys: pubkeys, network: network, forkVersion: forkVersion, withdrawalAddress: withdrawalAddress,
-                compounding: compounding, amountGwei: amount)
+                pubkeys: pubkeys, network: terms.network, forkVersion: terms.forkVersion, withdrawalAddress: withdrawalAddress,
+                compounding: terms.compounding, amountGwei: terms.amount)
             try client.send(request)
             try client.sendSecret(&password)
             let progress = ProgressLine()
@@ -433,6 +413,21 @@ extension KeysCommand {
             for file in result.files ?? [] { print("\(directory.path)/\(file)") }
         }
     }
+}
+
+/// What every deposit names, for `generate` and `deposit-data`.
+struct DepositTerms: ParsableArguments {
+    @Option(name: .long, help: "mainnet, hoodi, sepolia or holesky; any name with --fork-version for a custom network.")
+    var network: String
+
+    @Option(name: .long, help: "A custom network's genesis fork version (0x + 8 hex digits).")
+    var forkVersion: String?
+
+    @Flag(name: .long, help: "0x02 compounding credentials (deposits up to 2048 ETH).")
+    var compounding = false
+
+    @Option(name: .long, help: "Deposit amount in gwei (default 32 ETH).")
+    var amount: UInt64?
 }
 
 /// A directory for files the signer sends: created 0700 if missing; files are created new (never overwritten).
