@@ -10,49 +10,18 @@ import Testing
 /// and the daemon's log.
 @Suite(.serialized, .enabled(if: Privilege.shouldRun, "needs root; NIMBUS_TESTS_UNPRIVILEGED=1 was set"))
 struct PairingTests {
-    /// A running `nimbus remote invite`, with the code it printed.
+    /// A running `nimbus remote invite`, with the code it printed (once its subscription is in place).
     final class Invite: @unchecked Sendable {
-        let process = Process()
-        let output = Pipe()
-        let errors = Pipe()
-        var code = ""
+        let cli: CLIProcess
+        let code: String
 
         init(socket: URL, configDir: URL) throws {
-            process.executableURL = try Daemon.executable("nimbus")
-            process.arguments = ["remote", "invite", "--dev", "--socket", socket.path, "--config-dir", configDir.path,
-                                 "--name", "test remote", "--timeout", "60"]
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            // The first line is the code, printed once the subscription is in place.
-            var line = Data()
-            while !line.contains(0x0A) {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                line.append(chunk)
-            }
-            let text = String(decoding: line, as: UTF8.self)
-            guard text.hasPrefix("code: ") else {
-                let stderr = String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
-                throw DaemonError("remote invite printed no code: \(text) \(stderr)")
-            }
-            code = String(text.dropFirst(6).prefix { $0 != "\n" })
+            cli = try CLIProcess(["remote", "invite", "--dev", "--socket", socket.path, "--config-dir", configDir.path,
+                                  "--name", "test remote", "--timeout", "60"])
+            code = try cli.line("code: ")
         }
 
-        /// Waits for the process to end; its exit status and the rest of stdout and stderr.
-        func finish() async -> (status: Int32, stdout: String, stderr: String) {
-            await withCheckedContinuation { continuation in
-                Thread {
-                    let out = self.output.fileHandleForReading.readDataToEndOfFile()
-                    let err = self.errors.fileHandleForReading.readDataToEndOfFile()
-                    self.process.waitUntilExit()
-                    continuation.resume(returning: (self.process.terminationStatus, String(decoding: out, as: UTF8.self),
-                                                    String(decoding: err, as: UTF8.self)))
-                }.start()
-            }
-        }
-
-        deinit { if process.isRunning { process.terminate() } }
+        func finish() async -> (status: Int32, stdout: String, stderr: String) { await cli.finish() }
     }
 
     static func nimbus(_ arguments: [String]) async throws -> Daemon.Result {

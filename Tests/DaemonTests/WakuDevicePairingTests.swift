@@ -11,54 +11,19 @@ import Testing
 struct WakuDevicePairingTests {
     /// A running `nimbus remote invite --qr`, with the QR string and nametag it printed.
     final class QRInvite: @unchecked Sendable {
-        let process = Process()
-        private let output = Pipe()
-        private let errors = Pipe()
-        private var buffered = Data()
-        var qr = ""
-        var nametag = ""
+        let cli: CLIProcess
+        let qr: String
+        let nametag: String
 
         init(socket: URL, configDir: URL, timeout: Int) throws {
-            process.executableURL = try Daemon.executable("nimbus")
-            process.arguments = ["remote", "invite", "--qr", "--dev", "--socket", socket.path, "--config-dir",
-                                 configDir.path, "--timeout", "\(timeout)"]
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            qr = try field("qr: ")
-            nametag = try field("nametag: ")
+            cli = try CLIProcess(["remote", "invite", "--qr", "--dev", "--socket", socket.path, "--config-dir",
+                                  configDir.path, "--timeout", "\(timeout)"])
+            qr = try cli.line("qr: ")
+            nametag = try cli.line("nametag: ")
         }
 
-        /// The next stdout line, which must start with `prefix`; the rest of it.
-        func field(_ prefix: String) throws -> String {
-            while !buffered.contains(0x0A) {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                buffered.append(chunk)
-            }
-            guard let end = buffered.firstIndex(of: 0x0A) else {
-                throw DaemonError("remote invite --qr ended before printing \(prefix)")
-            }
-            let line = String(decoding: buffered[buffered.startIndex..<end], as: UTF8.self)
-            buffered = Data(buffered[(end + 1)...])
-            guard line.hasPrefix(prefix) else { throw DaemonError("expected \(prefix), got \(line)") }
-            return String(line.dropFirst(prefix.count))
-        }
-
-        func finish() async -> (status: Int32, stdout: String, stderr: String) {
-            await withCheckedContinuation { continuation in
-                Thread {
-                    let out = self.output.fileHandleForReading.readDataToEndOfFile()
-                    let err = self.errors.fileHandleForReading.readDataToEndOfFile()
-                    self.process.waitUntilExit()
-                    continuation.resume(returning: (
-                        self.process.terminationStatus, String(decoding: self.buffered + out, as: UTF8.self),
-                        String(decoding: err, as: UTF8.self)))
-                }.start()
-            }
-        }
-
-        deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        func field(_ prefix: String) throws -> String { try cli.line(prefix) }
+        func finish() async -> (status: Int32, stdout: String, stderr: String) { await cli.finish() }
     }
 
     struct Device: Decodable {
