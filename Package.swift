@@ -78,25 +78,27 @@ let package = Package(
         .target(
             name: "NimbusKeys",
             dependencies: [
-                "NimbusBLS", "NimbusKeccak",
+                "NimbusBLS", "NimbusKeccak", "NimbusHex",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
 
+        // Hexadecimal text: one codec for every module.
+        .target(name: "NimbusHex", swiftSettings: strict),
         // The Noise framework's symmetric core and Noise_KK: shared by libp2p, device sessions and the signer's
         // channel, with no networking code (the signer links it).
         .target(name: "NimbusNoise", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(
             name: "NimbusSession",
-            dependencies: ["NimbusNoise", "CNimbusZlib", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["NimbusNoise", "NimbusHex", "CNimbusZlib", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(
             name: "NimbusRemote",
             dependencies: [
-                "NimbusSession", "NimbusWaku", "NimbusLibp2p", "NimbusPairing",
+                "NimbusSession", "NimbusWaku", "NimbusLibp2p", "NimbusPairing", "NimbusHex",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -108,7 +110,7 @@ let package = Package(
         ),
         // 43/WAKU2-DEVICE-PAIRING (the GUI's js-waku pairing): QR, PayloadV2, the WakuPairing Noise handshake.
         .target(
-            name: "NimbusWakuPairing", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            name: "NimbusWakuPairing", dependencies: ["NimbusHex", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
 
@@ -141,7 +143,7 @@ let package = Package(
         ),
 
         .executableTarget(
-            name: "RemoteBench", dependencies: ["NimbusRemote", "NimbusHTTPClient"], path: "Benchmarks/RemoteBench",
+            name: "RemoteBench", dependencies: ["NimbusRemote", "NimbusHTTPClient", "NimbusHex"], path: "Benchmarks/RemoteBench",
             exclude: ["remote.sh"]
         ),
 
@@ -150,8 +152,8 @@ let package = Package(
         .target(name: "NimbusSupervisorCore", dependencies: ["NimbusIPC"], swiftSettings: strict),
         .target(name: "NimbusSignerCore", dependencies: ["NimbusIPC"], swiftSettings: strict),
         .target(name: "NimbusInstallerCore", dependencies: ["NimbusIPC", "NimbusConfig"], swiftSettings: strict),
-        .target(name: "NimbusNetworkCore", dependencies: ["NimbusIPC", "NimbusAPI"], swiftSettings: strict),
-        .target(name: "NimbusAPI", dependencies: ["NimbusIPC"], swiftSettings: strict),
+        .target(name: "NimbusNetworkCore", dependencies: ["NimbusIPC", "NimbusAPI", "NimbusHex"], swiftSettings: strict),
+        .target(name: "NimbusAPI", dependencies: ["NimbusIPC", "NimbusHex"], swiftSettings: strict),
         .target(name: "NimbusConfig", dependencies: ["TOMLKit"], swiftSettings: strict),
         .target(name: "NimbusMonitoring", swiftSettings: strict),
         .target(name: "NimbusSecureMemory", dependencies: ["CNimbusSodium", "NimbusKeys"], swiftSettings: strict),
@@ -230,7 +232,7 @@ let package = Package(
             dependencies: [
                 "NimbusNetworkCore", "NimbusRoleHost", "NimbusControlServer", "NimbusMonitorService", "NimbusConfig",
                 "NimbusHTTPClient", "NimbusAPI", "NimbusWaku", "NimbusLibp2p", "NimbusMultiformats", "NimbusSession",
-                "NimbusWakuPairing",
+                "NimbusWakuPairing", "NimbusHex",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -259,7 +261,7 @@ let package = Package(
             name: "nimbus",
             dependencies: [
                 "NimbusAPI", "NimbusHTTPClient", "NimbusKeysSession", "CNimbusSpawn", "NimbusPairing", "NimbusWaku", "NimbusRuntime",
-                "NimbusLibp2p", "NimbusSession", "NimbusRemote", "NimbusWakuPairing", "NimbusKeysChannel",
+                "NimbusLibp2p", "NimbusSession", "NimbusRemote", "NimbusWakuPairing", "NimbusKeysChannel", "NimbusHex",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -278,7 +280,7 @@ let package = Package(
         .testTarget(name: "NimbusAPITests", dependencies: ["NimbusAPI"]),
         .testTarget(name: "NimbusMonitoringTests", dependencies: ["NimbusMonitoring"]),
         .testTarget(name: "NimbusSecureMemoryTests", dependencies: ["NimbusSecureMemory", "NimbusKeys"]),
-        .testTarget(name: "NimbusMultiformatsTests", dependencies: ["NimbusMultiformats", "NimbusKeccak"]),
+        .testTarget(name: "NimbusMultiformatsTests", dependencies: ["NimbusMultiformats", "NimbusKeccak", "NimbusHex"]),
         .testTarget(
             name: "NimbusBLSTests",
             dependencies: ["NimbusBLS", .product(name: "Crypto", package: "swift-crypto")],

@@ -5,6 +5,7 @@
 //     RemoteBench --bootstrap MULTIADDR --config-dir DIR --direct http://127.0.0.1:PORT [--count N] [--path P]
 import Foundation
 import NimbusHTTPClient
+import NimbusHex
 import NimbusRemote
 
 struct Options {
@@ -49,7 +50,7 @@ func milliseconds(_ duration: Duration) -> Double {
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 let store = try RemoteStore(directory: options.configDir)
-guard let host = try store.hosts().first, let hostKey = RemoteHex.decode(host.staticKey) else {
+guard let host = try store.hosts().first, let hostKey = Hex.decode(host.staticKey) else {
     fatalError("no paired host in \(options.configDir)")
 }
 let node = try await RemoteNode.start(bootstrap: [options.bootstrap])

@@ -1,4 +1,5 @@
 import NimbusIPC
+import NimbusHex
 
 /// `GET /v1/keys`: the validator keys the signer holds, public facts only (the keystores themselves never leave it
 /// this way).
@@ -19,8 +20,7 @@ public struct KeysReport: Sendable, Equatable, Codable {
         }
 
         public init(_ entry: KeyListEntry) {
-            let digits = Array("0123456789abcdef")
-            pubkey = "0x" + String(entry.pubkey.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] })
+            pubkey = "0x" + Hex.encode(entry.pubkey)
             path = entry.path
             source = entry.source == .generated ? "generated" : "imported"
             createdAt = RFC3339.format(millis: entry.createdAtMillis)

@@ -1,6 +1,7 @@
 import Foundation
 import NimbusAPI
 import NimbusIPC
+import NimbusHex
 
 /// The local control API (HTTP/1.1 + JSON on the control socket). Pure: the answers of the other roles are
 /// injected, so tests drive routing and composition without sockets.
@@ -244,11 +245,11 @@ public struct ControlAPI: Sendable {
                 else { return error(400, "the body must be {\"handshake\": base64 of the 48-byte Noise_KK message}") }
                 let opened = try await backends.keysChannelOpen(deviceID, [UInt8](handshake))
                 return Response(status: 201, body: Self.encode(KeysChannelAPI.Opened(
-                    channel: opened.channel.map { String(format: "%02x", $0) }.joined(),
+                    channel: Hex.encode(opened.channel),
                     handshake: Data(opened.handshake).base64EncodedString())))
             }
             let id = String(path.dropFirst("/v1/keys/channels/".count))
-            guard id.utf8.count == 2 * KeysChannelLimits.channelIDBytes, let channel = Self.hexBytes(id) else {
+            guard id.utf8.count == 2 * KeysChannelLimits.channelIDBytes, let channel = Hex.decode(id) else {
                 return error(404, "no such keys channel: the id is 32 hex digits")
             }
             let ref = KeysChannelRef(device: deviceID, channel: channel)
@@ -294,25 +295,6 @@ public struct ControlAPI: Sendable {
         case .tooLarge: 413
         case .internalError, .storage: 500
         case .unavailable, .peerDown: 503
-        }
-    }
-
-    static func hexBytes(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return bytes
-    }
-
-    private static func nibble(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        default: nil
         }
     }
 

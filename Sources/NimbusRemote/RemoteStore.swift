@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NimbusHex
 import NimbusPairing
 
 /// The remote client's files: `identity.key` (its X25519 static key, 0600) and `hosts.json` (pinned hosts).
@@ -44,30 +45,13 @@ public struct RemoteStore: Sendable {
     public func pin(_ host: PairingIdentity) throws {
         var hosts = try hosts()
         let formatter = ISO8601DateFormatter()
-        func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
-        hosts.append(PinnedHost(name: host.name, staticKey: hex(host.staticKey), signerKey: host.signerKey.map(hex),
+        hosts.append(PinnedHost(name: host.name, staticKey: Hex.encode(host.staticKey), signerKey: host.signerKey.map(Hex.encode),
                                 pairedAt: formatter.string(from: Date())))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let path = directory + "/hosts.json"
         try encoder.encode(hosts).write(to: URL(fileURLWithPath: path), options: .atomic)
         chmod(path, 0o600)
-    }
-}
-
-
-public enum RemoteHex {
-    public static func decode(_ text: String) -> [UInt8]? {
-        guard text.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        return bytes
     }
 }
 

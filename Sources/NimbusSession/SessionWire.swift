@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NimbusHex
 
 /// The outer frames of a session on Waku (docs/http_over_waku.md): handshake messages on the pair's inbox topic,
 /// sealed data on the session's topic. Every payload is padded to a size bucket so that sizes say little.
@@ -75,6 +76,6 @@ public enum SessionWire {
     }
 
     static func hex16(_ digest: SHA256.Digest) -> String {
-        digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(digest.prefix(8))
     }
 }

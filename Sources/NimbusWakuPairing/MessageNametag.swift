@@ -1,3 +1,5 @@
+import NimbusHex
+
 /// The 16 bytes that open every PayloadV2 (35/WAKU2-NOISE). Parties on a shared content topic keep only messages whose
 /// nametag is the next one they expect; the nametag is also authenticated as associated data, so it cannot be moved
 /// to another message.
@@ -20,33 +22,12 @@ public struct MessageNametag: Hashable, Sendable {
 
     /// The form the GUI shows beside its QR code (`--qr-message-nametag`): 32 hexadecimal digits, either case.
     public init(hex text: String) throws(WakuPairingError) {
-        let digits = Array(text.utf8)
-        guard digits.count == 2 * Self.byteCount else { throw .nametagFormat }
-        var out: [UInt8] = []
-        out.reserveCapacity(Self.byteCount)
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else {
-                throw .nametagFormat
-            }
-            out.append(high << 4 | low)
-        }
-        bytes = out
+        guard text.utf8.count == 2 * Self.byteCount, let bytes = Hex.decode(text) else { throw .nametagFormat }
+        self.bytes = bytes
     }
 
     /// Lowercase hexadecimal, the form `init(hex:)` reads.
-    public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
-    }
-
-    private static func nibble(_ char: UInt8) -> UInt8? {
-        switch char {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): char - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): char - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): char - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
+    public var hex: String { Hex.encode(bytes) }
 }
 
 extension MessageNametag: CustomStringConvertible {

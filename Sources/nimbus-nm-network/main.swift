@@ -7,6 +7,7 @@ import NimbusAPI
 import NimbusConfig
 import NimbusControlServer
 import NimbusHTTPClient
+import NimbusHex
 import NimbusIPC
 import NimbusMonitorService
 import NimbusNetworkCore
@@ -183,7 +184,7 @@ let api = ControlAPI(
                 throw ControlAPI.Refused(status: 503, message: "the Waku node is not running yet")
             }
             let device = try await pairings.confirm(pairing, same: same)
-            return WakuPairingDone(name: device.name, staticKey: device.staticKey.map { String(format: "%02x", $0) }.joined())
+            return WakuPairingDone(name: device.name, staticKey: Hex.encode(device.staticKey))
         },
         // Keys channels: sealed bytes to the signer and back (docs/keys-channel.md). An exchange may wait up to
         // 10 s in the signer for a running command.

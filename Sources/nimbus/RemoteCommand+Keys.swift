@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NimbusAPI
+import NimbusHex
 import NimbusKeysChannel
 import NimbusRemote
 import NimbusWaku
@@ -34,10 +35,8 @@ struct RemoteKeysOptions: KeysSignerSource {
 
     func open() throws -> KeysSessionClient {
         let (store, pinned) = try remote.pinnedHost(named: host)
-        guard let hostKey = RemoteHex.decode(pinned.staticKey) else {
-            throw CLIError(description: "the pinned key of \(pinned.name) is damaged in \(store.directory)/hosts.json")
-        }
-        guard let signerText = pinned.signerKey, let signerKey = RemoteHex.decode(signerText), signerKey.count == 32 else {
+        let hostKey = try remote.pairedHost(named: host).hostKey
+        guard let signerText = pinned.signerKey, let signerKey = Hex.decode(signerText), signerKey.count == 32 else {
             throw CLIError(description: "\(pinned.name) was paired without its signer's key (`nimbus pair --qr`): pair "
                 + "again with a code (`nimbus remote invite`, then `nimbus pair CODE` on the host) to manage keys")
         }

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Logging
 import NimbusAPI
+import NimbusHex
 import NimbusLibp2p
 import NimbusPairing
 import NimbusRemote
@@ -242,13 +243,9 @@ extension RemoteCommand {
 extension RemoteOptions {
     /// The client's store and the pinned key of the paired host named `name` (or the only one).
     func pairedHost(named name: String?) throws -> (store: RemoteStore, hostKey: [UInt8]) {
-        let store = try RemoteStore(directory: configDirectory)
-        let hosts = try store.hosts()
-        let chosen = name.map { name in hosts.filter { $0.name == name } } ?? hosts
-        guard chosen.count == 1, let pinned = chosen.first, let hostKey = RemoteHex.decode(pinned.staticKey) else {
-            throw CLIError(description: hosts.isEmpty
-                ? "no paired host: pair with `nimbus remote invite` first"
-                : "\(chosen.count) paired hosts match; choose one with --host NAME (`nimbus remote hosts`)")
+        let (store, pinned) = try pinnedHost(named: name)
+        guard let hostKey = Hex.decode(pinned.staticKey), hostKey.count == 32 else {
+            throw CLIError(description: "the pinned key of \(pinned.name) is damaged in \(store.directory)/hosts.json")
         }
         return (store, hostKey)
     }

@@ -1,5 +1,6 @@
 import NimbusKeccak
 import Testing
+import NimbusHex
 
 @testable import NimbusMultiformats
 

@@ -1,4 +1,5 @@
 import Testing
+import NimbusHex
 
 @testable import NimbusMultiformats
 

@@ -1,5 +1,5 @@
-/// Hexadecimal text as used in keystores and deposit files: lowercase on output, either case on input,
-/// an optional "0x" prefix only where the caller allows it.
+/// Hexadecimal text, the project's one codec for it (keystores and deposit files, API reports, pinned keys, ids):
+/// lowercase on output, either case on input, an optional "0x" prefix only where the caller allows it.
 public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
@@ -36,7 +36,8 @@ public enum Hex {
         return out
     }
 
-    static func value(of character: UInt8) -> UInt8? {
+    /// The value of one hex digit, either case.
+    public static func value(of character: UInt8) -> UInt8? {
         switch character {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
