@@ -143,7 +143,8 @@ let package = Package(
         ),
 
         .executableTarget(
-            name: "RemoteBench", dependencies: ["NimbusRemote", "NimbusHTTPClient", "NimbusHex"], path: "Benchmarks/RemoteBench",
+            name: "RemoteBench",
+            dependencies: ["NimbusRemote", "NimbusHTTPClient", "NimbusHex", "NimbusAPI", "NimbusKeysChannel", "NimbusKeysSession"], path: "Benchmarks/RemoteBench",
             exclude: ["remote.sh"]
         ),
 

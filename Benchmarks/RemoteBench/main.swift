@@ -3,9 +3,16 @@
 // the simulated node, the daemon and the pairing.
 //
 //     RemoteBench --bootstrap MULTIADDR --config-dir DIR --direct http://127.0.0.1:PORT [--count N] [--path P]
+//                 [--keys-socket PATH]
+//
+// With --keys-socket, also a key command (`list`) through a keys channel to the host's signer (docs/keys-channel.md)
+// next to the same command on the host's local keys socket.
 import Foundation
+import NimbusAPI
 import NimbusHTTPClient
 import NimbusHex
+import NimbusKeysChannel
+import NimbusKeysSession
 import NimbusRemote
 
 struct Options {
@@ -18,6 +25,7 @@ struct Options {
     var bigNode: String?
     var bigPath = "/eth/v1/beacon/states/head/validators"
     var bigDirect: String?
+    var keysSocket: String?
 
     init(_ arguments: [String]) {
         var rest = arguments[...]
@@ -32,6 +40,7 @@ struct Options {
             case "--big-node": bigNode = value
             case "--big-path": bigPath = value
             case "--big-direct": bigDirect = value
+            case "--keys-socket": keysSocket = value
             default: fatalError("unknown argument \(flag)")
             }
         }
@@ -101,6 +110,83 @@ for _ in 0..<options.count {
     precondition(response.status == 200, "HTTP \(response.status)")
 }
 client.shutdown()
+
+/// What an async task left for a waiting thread.
+final class Outcome<T: Sendable>: @unchecked Sendable { var value: Result<T, any Error>? }
+
+enum Wait {
+    /// Waits on this (main) thread for async work on the cooperative pool: the keys channel's transport is blocking.
+    static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+        let outcome = Outcome<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            do { outcome.value = .success(try await work()) } catch { outcome.value = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        return try outcome.value!.get()
+    }
+}
+
+/// `list`, `rounds` times on `transport`: the milliseconds of each.
+func timeList(_ transport: any KeysTransport, rounds: Int) throws -> [Double] {
+    var times: [Double] = []
+    for _ in 0..<rounds {
+        let start = clock.now
+        try transport.send(SessionJSON.frame(.request, KeysRequest(.list)))
+        let frame = try transport.receive()
+        times.append(milliseconds(clock.now - start))
+        precondition(frame?.kind == .result, "list did not answer a result")
+    }
+    return times
+}
+
+var channelList: [Double] = []
+var localList: [Double] = []
+var channelOpenTime = 0.0
+if let keysSocket = options.keysSocket {
+    guard let signerText = host.signerKey, let signerKey = Hex.decode(signerText) else {
+        fatalError("the paired host has no signer key pinned")
+    }
+    final class Path: @unchecked Sendable { var value = "" }
+    let path = Path()
+    @Sendable func post<T: Decodable & Sendable>(_ route: String, _ body: some Encodable, _ expect: Int) throws -> T {
+        let bytes = [UInt8](try JSONEncoder().encode(body))
+        let response = try Wait.blocking {
+            try await session.request(method: "POST", target: "manager", path: route, body: bytes, timeout: .seconds(60))
+        }
+        precondition(response.status == expect, "HTTP \(response.status) on \(route)")
+        return try JSONDecoder().decode(T.self, from: Data(response.body))
+    }
+    let start = clock.now
+    let channel = try KeysChannelClient(
+        deviceKey: try store.privateKey(), signerKey: signerKey,
+        handshake: { first in
+            let opened: KeysChannelAPI.Opened = try post(
+                "/v1/keys/channels", KeysChannelAPI.OpenRequest(handshake: Data(first).base64EncodedString()), 201)
+            path.value = "/v1/keys/channels/" + opened.channel
+            return [UInt8](Data(base64Encoded: opened.handshake)!)
+        },
+        exchange: { messages in
+            let output: KeysChannelAPI.Output = try post(path.value, KeysChannelAPI.Exchange(messages: KeysChannelAPI.encode(messages)), 200)
+            return .init(messages: KeysChannelAPI.decode(output.messages)!, turn: output.turn)
+        })
+    channelOpenTime = milliseconds(clock.now - start)
+    let rounds = min(options.count, 100)
+    channelList = try timeList(channel, rounds: rounds)
+
+    let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+        for (index, byte) in keysSocket.utf8.enumerated() { raw[index] = byte }
+    }
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    precondition(connected == 0, "cannot connect to \(keysSocket)")
+    localList = try timeList(SessionSocket(descriptor: descriptor), rounds: rounds)
+}
 await session.close()
 await node.stop()
 
@@ -115,4 +201,11 @@ if !bigThroughWaku.isEmpty {
     print(String(format: "GET %@ (%d bytes), 3 transfers: through Waku best %.0f ms (%.1f MB/s), direct HTTP best %.1f ms",
                  options.bigPath, bigSize, bigThroughWaku.min()!, Double(bigSize) / 1e3 / bigThroughWaku.min()!,
                  bigDirect.min() ?? 0))
+}
+if !channelList.isEmpty {
+    print(String(format: "keys list, %d calls each: through a keys channel (opened in %.1f ms) p50 %.2f ms, p99 %.2f ms; "
+                 + "local keys socket p50 %.2f ms, p99 %.2f ms; ratio (p50) %.1fx",
+                 channelList.count, channelOpenTime, percentile(channelList, 0.5), percentile(channelList, 0.99),
+                 percentile(localList, 0.5), percentile(localList, 0.99),
+                 percentile(channelList, 0.5) / percentile(localList, 0.5)))
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a simulated node, a dev daemon watching it (Waku service node on loopback) and a paired remote, then runs
-# RemoteBench: a small REST call through the session over Waku vs directly. Usage: remote.sh BIN_DIR [COUNT]
+# RemoteBench: a small REST call through the session over Waku vs directly, and a key command through a keys channel vs
+# the local keys socket. Usage: remote.sh BIN_DIR [COUNT]
 set -euo pipefail
 bin=$1
 count=${2:-200}
@@ -43,4 +44,4 @@ for _ in $(seq 200); do grep -qs "^code: " "$root/invite.out" && break; sleep 0.
 wait "$invite"
 bootstrap=$("$bin/nimbus" waku status --socket "$socket" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["listen_addresses"][0])')
 "$bin/RemoteBench" --bootstrap "$bootstrap" --config-dir "$root/remote" --direct "http://127.0.0.1:$rest" --count "$count" \
-    --big-node big --big-direct "http://127.0.0.1:$big"
+    --big-node big --big-direct "http://127.0.0.1:$big" --keys-socket "$root/data/keys.sock"
