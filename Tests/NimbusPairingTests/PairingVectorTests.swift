@@ -125,6 +125,8 @@ import Testing
         version[0] = 2
         bad.append(version)
         bad.append(Array(hello.encoded().prefix(40)))
+        // Longer than its padded length, even with zeros: every version-1 frame is exactly 256 bytes.
+        bad.append(hello.encoded() + [UInt8](repeating: 0, count: 256))
         for payload in bad {
             let verdict = try Self.reference(["op": "decode", "payload": Hex.encode(payload)])
             #expect(verdict["error"] != nil)
@@ -135,11 +137,40 @@ import Testing
     @Test func tamperedFramesAreRefusedByTheReferenceAsByUs() throws {
         let vector = try Self.vectors()[0]
         let input = Self.request(vector)
+        let code = try PairingCode(parsing: vector.input.code)
         for (frame, bit) in [("device_reply", 256), ("host_confirm", 300), ("device_identity", 8)] {
             var request = input
             request["tamper"] = frame
             request["tamper_bit"] = bit
-            #expect(try Self.reference(request)["error"] != nil, "\(frame)")
+            // The receiver refuses it and, as the protocol says for a check failed after host_hello, aborts with 3.
+            let verdict = try Self.reference(request)
+            #expect(verdict["error"] != nil, "\(frame)")
+            #expect(verdict["abort_reason"] as? Int == 3, "\(frame): \(verdict)")
+
+            // The same tampered frame makes the Swift receiver publish the same abort.
+            var host = try PairingHost(
+                code: code, identity: try Self.identity(vector.input.host), sid: try Self.hex(vector.input.sid),
+                scalar: SecretBytes(copying: try Self.hex(vector.input.ya)))
+            var device = try PairingDevice(code: code, identity: try Self.identity(vector.input.device),
+                                           scalar: SecretBytes(copying: try Self.hex(vector.input.yb)))
+            func tampered(_ sent: PairingFrame) throws -> PairingFrame {
+                var bytes = sent.encoded()
+                bytes[PairingFrame.headerBytes + bit / 8] ^= UInt8(1 << (bit % 8))
+                return try PairingFrame.decode(bytes)
+            }
+            let reply = device.receive(try PairingFrame.decode(host.hello.encoded()))[0]
+            var answer: [PairingFrame]
+            if frame == "device_reply" {
+                answer = host.receive(try tampered(reply))
+            } else {
+                let confirm = host.receive(reply)[0]
+                if frame == "host_confirm" {
+                    answer = device.receive(try tampered(confirm))
+                } else {
+                    answer = host.receive(try tampered(device.receive(confirm)[0]))
+                }
+            }
+            #expect(answer.map(\.kind) == [.abort] && answer.first?.body.first == 3, "\(frame)")
         }
         // The untampered run pairs in the reference too, and each side sees the other's identity.
         let clean = try Self.reference(input)

@@ -388,6 +388,9 @@ def decode_frame(payload):
     end = HEADER_LEN + BODY_LEN[kind]
     if len(payload) < end:
         raise ProtocolError("too short for its type")
+    # Exactly the padded length: the body, then zeros up to the next multiple of 256.
+    if len(payload) != (end + 255) // 256 * 256:
+        raise ProtocolError("not the padded length for its type")
     if any(payload[end:]):
         raise ProtocolError("padding is not all zero")
     return kind, payload[2:HEADER_LEN], payload[HEADER_LEN:end]
@@ -488,10 +491,10 @@ class Host:
         body = self._receive(payload, DEVICE_REPLY, "device_reply")
         Yb, Tb = body[:32], body[32:64]
         if not valid_element(Yb):
-            raise ProtocolError("host: Yb is not a valid element")
+            raise ProtocolError("host: Yb is not a valid element", abort_reason=3)
         K = cpace_scalar_mult_vfy(self.ya, Yb)
         if K == ID_ENC:
-            raise ProtocolError("host: K is the neutral element")
+            raise ProtocolError("host: K is the neutral element", abort_reason=3)
         self.Yb, self.K = Yb, K
         tr = transcript_ir(self.Ya, ADA, Yb, ADB)
         self.isk = cpace_isk(self.sid, K, tr)
@@ -507,12 +510,12 @@ class Host:
         aad = header(DEVICE_IDENTITY, self.sid)
         pt = open_(self.ks["device_to_host"], self.recv_counter, aad, body)
         if pt is None:
-            raise ProtocolError("host: device_identity failed authentication")
+            raise ProtocolError("host: device_identity failed authentication", abort_reason=3)
         self.recv_counter += 1
         try:
             self.device = decode_identity(pt, host=False)
         except ProtocolError as e:
-            raise ProtocolError("host: device identity refused: %s" % e)
+            raise ProtocolError("host: device identity refused: %s" % e, abort_reason=3)
         return build_frame(HOST_DONE, self.sid, self._seal(HOST_DONE, b""))
 
 
@@ -566,16 +569,16 @@ class Device:
         _, body = self._receive(payload, HOST_CONFIRM, "host_confirm")
         Ta, ct = body[:32], body[32:]
         if not hmac.compare_digest(Ta, self.ks["Ta"]):
-            raise ProtocolError("device: Ta mismatch")
+            raise ProtocolError("device: Ta mismatch", abort_reason=3)
         aad = header(HOST_CONFIRM, self.sid)
         pt = open_(self.ks["host_to_device"], self.recv_counter, aad, ct)
         if pt is None:
-            raise ProtocolError("device: host_confirm identity failed authentication")
+            raise ProtocolError("device: host_confirm identity failed authentication", abort_reason=3)
         self.recv_counter += 1
         try:
             self.host = decode_identity(pt, host=True)
         except ProtocolError as e:
-            raise ProtocolError("device: host identity refused: %s" % e)
+            raise ProtocolError("device: host identity refused: %s" % e, abort_reason=3)
         aad = header(DEVICE_IDENTITY, self.sid)
         ct = seal(self.ks["device_to_host"], self.send_counter, aad, self.identity)
         self.send_counter += 1
