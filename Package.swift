@@ -332,7 +332,9 @@ let package = Package(
             dependencies: [
                 "NimbusSignerKeys", "NimbusKeysSession", "NimbusKeysChannel", "NimbusKeys", "NimbusPairing",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            ],
+            exclude: ["Oracles", "KeysChannelVectors.json"]
+        ),
         .testTarget(name: "NimbusNetworkCoreTests", dependencies: ["NimbusNetworkCore", "NimbusAPI", "NimbusIPC"]),
         .testTarget(
             name: "DaemonTests",
