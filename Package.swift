@@ -271,6 +271,9 @@ let package = Package(
         ),
 
         // MARK: Tests
+        // What many test targets share: the repository's location and the Python that runs the reference
+        // implementations.
+        .target(name: "NimbusTestSupport", path: "Tests/Support/NimbusTestSupport", swiftSettings: strict),
         .testTarget(name: "NimbusIPCTests", dependencies: ["NimbusIPC"]),
         .testTarget(name: "NimbusSupervisorCoreTests", dependencies: ["NimbusSupervisorCore"]),
         .testTarget(name: "NimbusInstallerCoreTests", dependencies: ["NimbusInstallerCore", "NimbusConfig", "NimbusIPC"]),
@@ -284,12 +287,13 @@ let package = Package(
         .testTarget(name: "NimbusMultiformatsTests", dependencies: ["NimbusMultiformats", "NimbusKeccak", "NimbusHex"]),
         .testTarget(
             name: "NimbusBLSTests",
-            dependencies: ["NimbusBLS", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["NimbusTestSupport", "NimbusBLS", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Oracles"]
         ),
         .testTarget(
             name: "NimbusKeysTests",
             dependencies: [
+                "NimbusTestSupport",
                 "NimbusKeys", "NimbusBLS", "NimbusKeccak",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -297,11 +301,12 @@ let package = Package(
             exclude: ["Oracles"]
         ),
         .testTarget(
-            name: "NimbusBeaconSimTests", dependencies: ["NimbusBeaconSim", "nimbus-beacon-sim"], exclude: ["Oracles"]
+            name: "NimbusBeaconSimTests", dependencies: ["NimbusTestSupport", "NimbusBeaconSim", "nimbus-beacon-sim"], exclude: ["Oracles"]
         ),
         .testTarget(
             name: "NimbusLibp2pTests",
             dependencies: [
+                "NimbusTestSupport",
                 "NimbusLibp2p", "NimbusMultiformats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -313,6 +318,7 @@ let package = Package(
         .testTarget(
             name: "NimbusWakuTests",
             dependencies: [
+                "NimbusTestSupport",
                 "NimbusWaku", "NimbusMultiformats", "NimbusLibp2p",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -320,16 +326,19 @@ let package = Package(
             exclude: ["Interop"]
         ),
         .testTarget(name: "NimbusSessionTests", dependencies: ["NimbusSession", "NimbusNoise", "NimbusLibp2p"]),
-        .testTarget(name: "NimbusPairingTests", dependencies: ["NimbusPairing", "NimbusKeys"]),
+        .testTarget(
+            name: "NimbusPairingTests", dependencies: ["NimbusTestSupport", "NimbusPairing", "NimbusKeys"],
+            exclude: ["Oracles", "PairingVectors.json"]),
         .testTarget(
             name: "NimbusWakuPairingTests",
-            dependencies: ["NimbusWakuPairing", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["NimbusTestSupport", "NimbusWakuPairing", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Oracles", "WakuPairingVectors.json"]
         ),
         .testTarget(name: "NimbusKeysSessionTests", dependencies: ["NimbusKeysSession"]),
         .testTarget(
             name: "NimbusSignerKeysTests",
             dependencies: [
+                "NimbusTestSupport",
                 "NimbusSignerKeys", "NimbusKeysSession", "NimbusKeysChannel", "NimbusKeys", "NimbusPairing",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -339,8 +348,10 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
+                "NimbusTestSupport",
                 "NimbusAPI", "NimbusHTTPClient", "NimbusBeaconSim", .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            exclude: ["Oracles"]
         ),
     ]
 )

@@ -2,6 +2,7 @@ import Foundation
 import NimbusAPI
 import NimbusHTTPClient
 import Testing
+import NimbusTestSupport
 
 /// `nimbus keys` end to end: the CLI, the network role handing the connection over, the signer in its sandbox,
 /// its database; and `--offline`, where the CLI starts a sandboxed signer of its own. Results are checked against
@@ -256,27 +257,9 @@ struct ListedKey: Decodable {
 /// Runs NimbusKeysTests' ethstaker-deposit oracle script (`op` requests in, responses out). Missing Python or
 /// packages fail the test with the fix: these comparisons are the point, so they never skip.
 enum KeysOracle {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
     static func run(_ requests: [[String: Any]]) throws -> [[String: Any]] {
-        let python = ProcessInfo.processInfo.environment["NIMBUS_ORACLE_PYTHON"]
-            ?? repository.appendingPathComponent(".venv/bin/python3").path
-        try #require(FileManager.default.isExecutableFile(atPath: python),
-                     "no Python at \(python): run scripts/oracles (CI does) or set NIMBUS_ORACLE_PYTHON")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [repository.appendingPathComponent("Tests/NimbusKeysTests/Oracles/ethstaker_oracle.py").path]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: ["requests": requests]))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "oracle output")
+        let answer = try OraclePython.json("Tests/NimbusKeysTests/Oracles/ethstaker_oracle.py", ["requests": requests])
+        let root = try #require(answer as? [String: Any], "oracle output")
         let responses = try #require(root["responses"] as? [[String: Any]])
         for response in responses {
             if let error = response["error"] as? String { Issue.record("oracle: \(error)") }

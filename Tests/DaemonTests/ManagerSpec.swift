@@ -1,6 +1,7 @@
 import Foundation
 import NimbusHTTPClient
 import Testing
+import NimbusTestSupport
 
 /// Checks real answers of the manager API against `docs/api/manager.yaml`, with the independent validator of the
 /// simulator tests (PyYAML + jsonschema from the repository's .venv), so the published description cannot drift
@@ -30,8 +31,7 @@ enum ManagerSpec {
             ]
             lines.append(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
         }
-        let python = ProcessInfo.processInfo.environment["NIMBUS_ORACLE_PYTHON"]
-            ?? repository.appendingPathComponent(".venv/bin/python3").path
+        let python = OraclePython.path
         try #require(FileManager.default.isExecutableFile(atPath: python),
                      "no Python at \(python): run scripts/oracles (CI does) or set NIMBUS_ORACLE_PYTHON")
         let process = Process()

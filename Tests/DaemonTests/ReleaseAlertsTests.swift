@@ -1,6 +1,7 @@
 import Foundation
 import NimbusAPI
 import Testing
+import NimbusTestSupport
 
 /// `version_behind` end to end: the network role asks a release source (here a loopback stand-in for GitHub's
 /// releases API, configured with `[releases] url`) for the latest Nimbus release, and compares it with the version
@@ -206,8 +207,7 @@ struct ReleaseAlertsTests {
             requestsFile = directory.appendingPathComponent("release-requests.txt")
             try body.write(to: bodyFile, atomically: true, encoding: .utf8)
             FileManager.default.createFile(atPath: requestsFile.path, contents: nil)
-            let python = ProcessInfo.processInfo.environment["NIMBUS_ORACLE_PYTHON"]
-                ?? ManagerSpec.repository.appendingPathComponent(".venv/bin/python3").path
+            let python = OraclePython.path
             try #require(FileManager.default.isExecutableFile(atPath: python),
                          "no Python at \(python): run scripts/oracles (CI does) or set NIMBUS_ORACLE_PYTHON")
             process = Process()

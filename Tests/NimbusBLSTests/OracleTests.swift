@@ -4,6 +4,7 @@
 
 import Foundation
 import Testing
+import NimbusTestSupport
 
 @testable import NimbusBLS
 
@@ -14,8 +15,7 @@ struct OracleTests {
     static let pyEccEvery = 5
 
     static var interpreter: String {
-        ProcessInfo.processInfo.environment["NIMBUS_ORACLE_PYTHON"]
-            ?? TestPaths.repositoryRoot.appendingPathComponent(".venv/bin/python3").path
+        OraclePython.path
     }
 
     /// Sends the requests (one JSON object per line) and returns the answers in order.

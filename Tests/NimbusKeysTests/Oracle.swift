@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import NimbusTestSupport
 
 /// Runs `Oracles/ethstaker_oracle.py` (ethstaker-deposit 1.3.1 and py_ecc) with a batch of requests.
 ///
@@ -10,8 +11,7 @@ enum Oracle {
         "Tests/NimbusKeysTests/Oracles/ethstaker_oracle.py")
 
     static var python: String {
-        ProcessInfo.processInfo.environment["NIMBUS_ORACLE_PYTHON"]
-            ?? TestSupport.repositoryRoot.appendingPathComponent(".venv/bin/python3").path
+        OraclePython.path
     }
 
     static let instructions = """

@@ -2,6 +2,7 @@ import Foundation
 import NimbusKeys
 import NimbusPairing
 import Testing
+import NimbusTestSupport
 
 /// `PairingVectors.json` was produced by `Oracles/pairing_reference.py`, an independent implementation written from
 /// docs/pairing_protocol.md alone (its own ristretto255 from RFC 9496, `cryptography` for HKDF, HMAC and
@@ -87,24 +88,7 @@ import Testing
 
     /// Runs the reference with one JSON request.
     static func reference(_ request: [String: Any]) throws -> [String: Any] {
-        let python = ProcessInfo.processInfo.environment["NIMBUS_ORACLE_PYTHON"]
-            ?? repository.appendingPathComponent(".venv/bin/python3").path
-        try #require(FileManager.default.isExecutableFile(atPath: python),
-                     "no Python at \(python): run scripts/oracles (CI does) or set NIMBUS_ORACLE_PYTHON")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [directory.appendingPathComponent("Oracles/pairing_reference.py").path]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: request))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "the pairing reference crashed")
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        try #require(try OraclePython.json("Tests/NimbusPairingTests/Oracles/pairing_reference.py", request) as? [String: Any])
     }
 
     @Test func theReferenceDecodesSwiftFramesAndAgreesOnRefusals() throws {

@@ -4,6 +4,7 @@ import NimbusKeys
 import NimbusKeysChannel
 import NimbusKeysSession
 import Testing
+import NimbusTestSupport
 
 /// `KeysChannelVectors.json` was produced by `Oracles/keys_channel_reference.py`, an independent implementation of
 /// the keys channel written from docs/keys-channel.md alone (its own Noise_KK over Python's hashlib/hmac and
@@ -165,25 +166,9 @@ import Testing
 
     /// Runs the reference with one JSON request.
     static func reference(_ request: [String: Any]) throws -> [String: Any] {
-        let python = ProcessInfo.processInfo.environment["NIMBUS_ORACLE_PYTHON"]
-            ?? repository.appendingPathComponent(".venv/bin/python3").path
-        try #require(FileManager.default.isExecutableFile(atPath: python),
-                     "no Python at \(python): run scripts/oracles (CI does) or set NIMBUS_ORACLE_PYTHON")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [directory.appendingPathComponent("Oracles/keys_channel_reference.py").path]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
         // The reference reads all of its input before it writes, so writing first cannot deadlock on a full pipe.
-        input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: request))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "the keys-channel reference crashed")
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        try #require(try OraclePython.json(
+            "Tests/NimbusSignerKeysTests/Oracles/keys_channel_reference.py", request) as? [String: Any])
     }
 
     static func string(_ answer: [String: Any], _ field: String) throws -> String {

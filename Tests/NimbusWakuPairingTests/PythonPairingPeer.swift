@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import NimbusTestSupport
 
 /// `Oracles/waku_pairing_reference.py peer ROLE` as a subprocess speaking one JSON object per line. The interpreter is
 /// `$NIMBUS_ORACLE_PYTHON`, else `<repo>/.venv/bin/python3` (made by scripts/oracles); a missing interpreter or
@@ -12,8 +13,7 @@ final class PythonPairingPeer {
     private var buffer: [UInt8] = []
 
     init(role: String, openWrong: Bool = false) throws {
-        let python = ProcessInfo.processInfo.environment["NIMBUS_ORACLE_PYTHON"]
-            ?? Fixtures.repository.appendingPathComponent(".venv/bin/python3").path
+        let python = OraclePython.path
         try #require(
             FileManager.default.isExecutableFile(atPath: python),
             """

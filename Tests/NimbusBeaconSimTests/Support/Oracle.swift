@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import NimbusTestSupport
 
 /// The independent validators under `Oracles/`, run with the pinned Python environment.
 ///
@@ -24,8 +25,7 @@ enum Oracle {
     }
 
     static var python: String {
-        ProcessInfo.processInfo.environment["NIMBUS_ORACLE_PYTHON"]
-            ?? Paths.repository.appendingPathComponent(".venv/bin/python3").path
+        OraclePython.path
     }
 
     /// Runs `script` with `arguments`, feeding `input`; returns (status, stdout, stderr).

@@ -1,14 +1,14 @@
 import Foundation
 import Synchronization
 import Testing
+import NimbusTestSupport
 
 /// A py-libp2p peer (Interop/peer.py) as a child process: commands on its stdin, one event per line on its
 /// stdout. The interpreter is `$NIMBUS_ORACLE_PYTHON`, else `<repo>/.venv/bin/python3`; a missing interpreter
 /// fails the test with set-up instructions.
 final class PythonPeer: Sendable {
     static var interpreter: String {
-        ProcessInfo.processInfo.environment["NIMBUS_ORACLE_PYTHON"]
-            ?? TestFiles.repositoryRoot.appendingPathComponent(".venv/bin/python3").path
+        OraclePython.path
     }
 
     static let setUpInstructions = """

@@ -1,14 +1,14 @@
 import Foundation
 import Synchronization
 import Testing
+import NimbusTestSupport
 
 /// The py-libp2p Waku peer (Interop/waku_peer.py) as a child process: commands on stdin, one event per line on
 /// stdout. The interpreter is `$NIMBUS_ORACLE_PYTHON`, else `<repo>/.venv/bin/python3`; a missing interpreter
 /// fails the test (it never skips).
 final class PythonWakuPeer: Sendable {
     static var interpreter: String {
-        ProcessInfo.processInfo.environment["NIMBUS_ORACLE_PYTHON"]
-            ?? TestVectors.repositoryRoot.appendingPathComponent(".venv/bin/python3").path
+        OraclePython.path
     }
 
     static let setUpInstructions = """
