@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "NimbusWaku",
             dependencies: [
-                "NimbusMultiformats", "NimbusLibp2p",
+                "NimbusMultiformats", "NimbusLibp2p", "NimbusHex",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

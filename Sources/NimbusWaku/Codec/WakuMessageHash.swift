@@ -1,4 +1,5 @@
 import Crypto
+import NimbusHex
 
 /// The deterministic hash of a message on a pubsub topic (14/WAKU2-MESSAGE, "Deterministic message hashing"):
 /// `sha256(pubsub_topic || payload || content_topic || meta || timestamp)`, the timestamp as 8 bytes big-endian
@@ -31,7 +32,7 @@ public struct WakuMessageHash: Hashable, Sendable, Comparable, CustomStringConve
     }
 
     /// Lower-case hex.
-    public var description: String { HexCoding.encode(bytes) }
+    public var description: String { Hex.encode(bytes) }
 
     /// Byte-wise order, the order store nodes break timestamp ties with.
     public static func < (lhs: WakuMessageHash, rhs: WakuMessageHash) -> Bool {

@@ -1,3 +1,5 @@
+import NimbusHex
+
 /// Request ids for the Waku request-response protocols: 16 random bytes as hex, unique enough to match responses
 /// to requests; they reveal nothing, since they come from a generator that is not used for secrets.
 enum RequestID {
@@ -10,6 +12,6 @@ enum RequestID {
                 bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
             }
         }
-        return HexCoding.encode(bytes)
+        return Hex.encode(bytes)
     }
 }
