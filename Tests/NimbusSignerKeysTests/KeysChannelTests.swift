@@ -47,13 +47,19 @@ final class ChannelHarness: @unchecked Sendable {
     let channels: KeysChannels
     let limit: Int
 
-    init(exchangeLimit: Int = KeysChannelCipher.maximumExchangeBytes, idleTimeout: Duration = .seconds(60)) {
+    /// The turns the signer answered, in order.
+    let turns = Shared<[String]>([])
+
+    init(
+        exchangeLimit: Int = KeysChannelCipher.maximumExchangeBytes, idleTimeout: Duration = .seconds(60),
+        exchangeWait: Duration = .milliseconds(500)
+    ) {
         limit = exchangeLimit
         let service = KeysSessionService(vault: vault, policy: Harness.weak, nowMillis: { 1_700_000_000_000 })
         let records = self.records
         channels = KeysChannels(
             service: service, devices: devices, signerKey: Array(signerKey.rawRepresentation), idleTimeout: idleTimeout,
-            exchangeWait: .milliseconds(500), exchangeLimit: exchangeLimit,
+            exchangeWait: exchangeWait, exchangeLimit: exchangeLimit,
             record: { device, record in records.withLock { $0.append("\(device) \(record.command) \(record.outcome)") } })
     }
 
@@ -72,6 +78,7 @@ final class ChannelHarness: @unchecked Sendable {
     ) throws -> (KeysChannelClient, channel: [UInt8]) {
         let id = Shared<[UInt8]>([])
         let channels = self.channels
+        let turns = self.turns
         let client = try KeysChannelClient(
             deviceKey: Array(key.rawRepresentation), signerKey: signerPublic,
             handshake: { first in
@@ -83,6 +90,7 @@ final class ChannelHarness: @unchecked Sendable {
             exchange: { messages in
                 let answer = try channels.exchange(
                     deviceID: device.id, channel: id.withLock { $0 }, messages: tap(messages))
+                turns.withLock { $0.append(answer.turn) }
                 return .init(messages: answer.messages, turn: answer.turn)
             })
         return (client, id.withLock { $0 })
@@ -131,6 +139,23 @@ final class ChannelHarness: @unchecked Sendable {
         #expect(String(decoding: shown.body, as: UTF8.self).split(separator: " ").count == 12)
         try client.send(SessionFrame(.secret, shown.body))
         #expect(try ChannelHarness.answer(client).result.confirmed == true)
+    }
+
+    @Test func aCommandLongerThanOneExchangeIsAnsweredWorkingThenFinished() throws {
+        // The signer answers after 1 ms however far the command has got: the device asks again until the result.
+        let harness = ChannelHarness(exchangeWait: .milliseconds(1))
+        let (device, key) = try harness.pair()
+        let (client, _) = try harness.client(device, key)
+        try client.send(SessionJSON.frame(.request, Harness.generate(count: 4)))
+        try client.send(SessionFrame(.secret, Array(Harness.mnemonic.utf8)))
+        try client.send(SessionFrame(.secret, Array("a fine password".utf8)))
+        let (frames, result) = try ChannelHarness.answer(client)
+        #expect(result.keys?.count == 4)
+        #expect(frames.filter { $0.kind == .progress }.count >= 1)
+        let turns = harness.turns.withLock { $0 }
+        // Asked again while it worked; the result may come with the last `working` answer or a `waiting` one.
+        #expect(turns.count >= 2 && turns.first == "working", "\(turns)")
+        #expect(turns.dropLast().allSatisfy { $0 == "working" }, "\(turns)")
     }
 
     @Test func outputAndInputLargerThanOneExchangeAreSplit() throws {
