@@ -241,7 +241,7 @@ let package = Package(
         .executableTarget(
             name: "nimbus-nm-signer",
             dependencies: [
-                "NimbusSignerCore", "NimbusSignerKeys", "NimbusKeysSession", "NimbusKeys", "NimbusRoleHost", "NimbusIPC",
+                "NimbusSignerCore", "NimbusSignerKeys", "NimbusKeysSession", "NimbusKeysChannel", "NimbusKeys", "NimbusRoleHost", "NimbusIPC",
                 "NimbusSecureMemory", "NimbusSandbox", "NimbusStore", "NimbusRuntime",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -169,7 +169,7 @@ if let keysSocket = options.keysSocket {
         },
         exchange: { messages in
             let output: KeysChannelAPI.Output = try post(path.value, KeysChannelAPI.Exchange(messages: KeysChannelAPI.encode(messages)), 200)
-            return .init(messages: KeysChannelAPI.decode(output.messages)!, turn: output.turn)
+            return .init(messages: KeysChannelAPI.decode(output.messages)!, turn: KeysChannelTurn(rawValue: output.turn)!)
         })
     channelOpenTime = milliseconds(clock.now - start)
     let rounds = min(options.count, 100)

@@ -60,3 +60,13 @@ public struct KeysChannelCipher: Sendable {
         do { return try receiver.decrypt(message) } catch { throw .notAuthentic }
     }
 }
+
+/// Whose turn it is after an exchange (docs/keys-channel.md); the raw values are the API's words.
+public enum KeysChannelTurn: String, Sendable, CaseIterable {
+    /// The signer has read everything and waits for the device.
+    case waiting
+    /// A command is still running, or more output waits: ask again.
+    case working
+    /// The conversation has ended.
+    case closed
+}

@@ -9,10 +9,9 @@ public final class KeysChannelClient: KeysTransport, @unchecked Sendable {
     // @unchecked: one thread drives a conversation; `lock` guards the rare send from another.
     public struct Answer: Sendable {
         public var messages: [[UInt8]]
-        /// `waiting`, `working` or `closed` (docs/keys-channel.md).
-        public var turn: String
+        public var turn: KeysChannelTurn
 
-        public init(messages: [[UInt8]], turn: String) {
+        public init(messages: [[UInt8]], turn: KeysChannelTurn) {
             self.messages = messages
             self.turn = turn
         }
@@ -84,12 +83,11 @@ public final class KeysChannelClient: KeysTransport, @unchecked Sendable {
                 queued += try decoder.append(plaintext)
             }
             switch answer.turn {
-            case "closed": over = true
-            case "waiting":
+            case .closed: over = true
+            case .waiting:
                 // The signer waits for us: fine while we still hold frames for it, out of step otherwise.
                 if queued.isEmpty && outbound.isEmpty { throw .outOfStep }
-            case "working": break
-            default: throw .transport("unknown turn \"\(answer.turn.prefix(20))\"")
+            case .working: break
             }
         }
         return queued.removeFirst()

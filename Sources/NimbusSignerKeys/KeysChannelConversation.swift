@@ -1,5 +1,6 @@
 import Foundation
 import NimbusKeys
+import NimbusKeysChannel
 import NimbusKeysSession
 
 /// One keys channel's conversation as the signer's command code sees it: a `KeysTransport` whose frames arrive in
@@ -60,18 +61,9 @@ final class KeysChannelConversation: KeysTransport, @unchecked Sendable {
 
     // MARK: the exchange's side
 
-    enum Turn: Equatable {
-        /// The command waits for the device's next frames.
-        case waiting
-        /// The command is still running, or has more output than one exchange carries: ask again.
-        case working
-        /// The conversation is over.
-        case closed
-    }
-
     /// Hands `frames` to the command, waits until it is the device's turn, the conversation ends, `limit` bytes
     /// are ready or `deadline` passes, and takes up to `limit` bytes of output.
-    func exchange(_ frames: [SessionFrame], limit: Int, deadline: Date) -> (output: [UInt8], turn: Turn) {
+    func exchange(_ frames: [SessionFrame], limit: Int, deadline: Date) -> (output: [UInt8], turn: KeysChannelTurn) {
         condition.lock()
         defer { condition.unlock() }
         inbound += frames
@@ -84,7 +76,7 @@ final class KeysChannelConversation: KeysTransport, @unchecked Sendable {
         let rest = Array(outbound[count...])
         SecretBytes.wipe(&outbound)
         outbound = rest
-        let turn: Turn = if !outbound.isEmpty {
+        let turn: KeysChannelTurn = if !outbound.isEmpty {
             .working
         } else if ended {
             .closed

@@ -117,7 +117,7 @@ public final class KeysChannels: Sendable {
     /// last exchange, with whose turn it is. Blocks for up to `exchangeWait`: call it off any thread that must
     /// stay responsive.
     public func exchange(deviceID: Int64, channel id: [UInt8], messages: [[UInt8]]) throws(Refusal)
-        -> (messages: [[UInt8]], turn: String)
+        -> (messages: [[UInt8]], turn: KeysChannelTurn)
     {
         guard messages.reduce(0, { $0 + $1.count }) <= exchangeLimit else { throw .tooLarge }
         let channel = try claim(deviceID: deviceID, channel: id)
@@ -152,7 +152,7 @@ public final class KeysChannels: Sendable {
             throw .protocolError(error.description)
         }
         if turn == .closed { channels.withLock { _ = $0.removeValue(forKey: id) } }
-        return (sealed, Self.name(turn))
+        return (sealed, turn)
     }
 
     /// Ends a channel at the device's request.
@@ -202,13 +202,5 @@ public final class KeysChannels: Sendable {
         }
         guard let found else { throw .unknownDevice }
         return found
-    }
-
-    static func name(_ turn: KeysChannelConversation.Turn) -> String {
-        switch turn {
-        case .waiting: "waiting"
-        case .working: "working"
-        case .closed: "closed"
-        }
     }
 }

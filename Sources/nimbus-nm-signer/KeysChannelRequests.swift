@@ -1,5 +1,6 @@
 import Foundation
 import NimbusIPC
+import NimbusKeysChannel
 import NimbusSignerKeys
 
 /// Answers the network role's keys-channel requests (docs/keys-channel.md). An exchange may wait for a running
@@ -22,9 +23,9 @@ struct KeysChannelRequests: Sendable {
         do {
             let answer = try channels.exchange(deviceID: device, channel: exchange.channel.channel, messages: exchange.messages)
             let turn: KeysChannelOutput.Turn = switch answer.turn {
-            case "waiting": .waiting
-            case "closed": .closed
-            default: .working
+            case .waiting: .waiting
+            case .working: .working
+            case .closed: .closed
             }
             return .keysChannelOutput(KeysChannelOutput(turn: turn, messages: answer.messages))
         } catch {

@@ -69,10 +69,9 @@ struct RemoteKeysOptions: KeysSignerSource {
                 exchange: { messages in
                     let body = try JSONEncoder().encode(KeysChannelAPI.Exchange(messages: KeysChannelAPI.encode(messages)))
                     let output: KeysChannelAPI.Output = try Self.call(session, "POST", channel.get(), body: body, expect: 200)
-                    guard let sealed = KeysChannelAPI.decode(output.messages) else {
-                        throw CLIError(description: "the host's keys-channel answer is not base64")
-                    }
-                    return .init(messages: sealed, turn: output.turn)
+                    guard let sealed = KeysChannelAPI.decode(output.messages), let turn = KeysChannelTurn(rawValue: output.turn)
+                    else { throw CLIError(description: "the host's keys-channel answer is not what the API defines") }
+                    return .init(messages: sealed, turn: turn)
                 })
         } catch {
             try? KeysConversation.blocking {

@@ -90,7 +90,7 @@ final class ChannelHarness: @unchecked Sendable {
             exchange: { messages in
                 let answer = try channels.exchange(
                     deviceID: device.id, channel: id.withLock { $0 }, messages: tap(messages))
-                turns.withLock { $0.append(answer.turn) }
+                turns.withLock { $0.append(answer.turn.rawValue) }
                 return .init(messages: answer.messages, turn: answer.turn)
             })
         return (client, id.withLock { $0 })
