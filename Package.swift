@@ -344,7 +344,9 @@ let package = Package(
             ],
             exclude: ["Oracles", "KeysChannelVectors.json"]
         ),
-        .testTarget(name: "NimbusNetworkCoreTests", dependencies: ["NimbusNetworkCore", "NimbusAPI", "NimbusIPC"]),
+        .testTarget(
+            name: "NimbusNetworkCoreTests",
+            dependencies: ["NimbusTestSupport", "NimbusNetworkCore", "NimbusAPI", "NimbusIPC"]),
         .testTarget(
             name: "DaemonTests",
             dependencies: [

@@ -1,6 +1,7 @@
 import Foundation
 import NimbusAPI
 import NimbusIPC
+import NimbusTestSupport
 import Synchronization
 import Testing
 @testable import NimbusNetworkCore
@@ -105,6 +106,35 @@ import Testing
             let response = await api.handle(method: "POST", path: path, device: "device-4", body: Self.json(#"{"messages":[]}"#))
             #expect(response.status == status)
             #expect(try JSONDecoder().decode(APIError.self, from: Data(response.body)).error == "the signer says \(code)")
+        }
+    }
+
+    /// Every answer of these routes, success and refusal, is what docs/api/manager.yaml describes (checked by the
+    /// independent validator of the other API tests).
+    @Test func answersMatchTheOpenAPIDescription() async throws {
+        let path = "/v1/keys/channels/\(Self.channelHex)"
+        let handshake = Self.json(#"{"handshake":"\#(Data(repeating: 1, count: 48).base64EncodedString())"}"#)
+        let exchange = Self.json(#"{"messages":["AQI="]}"#)
+        var exchanges: [(method: String, path: String, status: Int, body: [UInt8])] = []
+        func record(_ api: ControlAPI, _ method: String, _ route: String, _ body: [UInt8], device: String = "device-4") async {
+            let response = await api.handle(method: method, path: route, device: device, body: body)
+            exchanges.append((method, route, response.status, response.body))
+        }
+        let good = api(Seen())
+        await record(good, "POST", "/v1/keys/channels", handshake)
+        await record(good, "POST", path, exchange)
+        await record(good, "DELETE", path, [])
+        await record(good, "POST", "/v1/keys/channels", handshake, device: "local")
+        await record(good, "POST", "/v1/keys/channels", Self.json("{}"))
+        await record(good, "POST", path, Self.json(#"{"messages":["\#(Data(count: 65536).base64EncodedString())"]}"#))
+        for code in [Failure.Code.notFound, .busy, .tooMany, .invalid, .forbidden] {
+            let refusing = api(Seen(), failure: Failure(code: code, message: "refused"))
+            await record(refusing, "POST", code == .tooMany ? "/v1/keys/channels" : path,
+                         code == .tooMany ? handshake : exchange)
+        }
+        #expect(Set(exchanges.map(\.status)) == [201, 200, 403, 400, 413, 404, 409, 429])
+        for (exchange, verdict) in zip(exchanges, try OraclePython.managerSpecVerdicts(exchanges)) {
+            #expect(verdict == nil, "\(exchange.method) \(exchange.path) \(exchange.status): \(verdict ?? "")")
         }
     }
 }

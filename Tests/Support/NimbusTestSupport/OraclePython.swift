@@ -36,21 +36,53 @@ public enum OraclePython {
     /// Runs `script` (a path in the repository) with one JSON value on stdin and returns the JSON it prints.
     /// A non-zero exit is an error: the references print their refusals as JSON and exit 0.
     public static func json(_ script: String, _ request: Any, arguments: [String] = []) throws -> Any {
+        let output = try run(script, arguments: arguments, input: try JSONSerialization.data(withJSONObject: request))
+        return try JSONSerialization.jsonObject(with: output)
+    }
+
+    /// Runs `script` with `input` on stdin and returns its stdout. The references read all of their input before
+    /// they write, so writing first cannot deadlock on a full pipe.
+    public static func run(_ script: String, arguments: [String] = [], input: Data) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try required())
         process.arguments = [Repository.root.appendingPathComponent(script).path] + arguments
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
         try process.run()
-        input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: request))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+        let data = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw Missing(description: "\(script) exited with status \(process.terminationStatus)")
         }
-        return try JSONSerialization.jsonObject(with: data)
+        return data
+    }
+
+    /// Validates manager-API exchanges against docs/api/manager.yaml with the independent validator (PyYAML and
+    /// jsonschema): one verdict per exchange, `nil` when it conforms, else the validator's words.
+    public static func managerSpecVerdicts(_ exchanges: [(method: String, path: String, status: Int, body: [UInt8])])
+        throws -> [String?]
+    {
+        var lines: [String] = []
+        for exchange in exchanges {
+            let object: [String: Any] = [
+                "api": "manager", "method": exchange.method, "path": exchange.path, "status": exchange.status,
+                "content_type": "application/json", "body": String(decoding: exchange.body, as: UTF8.self),
+            ]
+            lines.append(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+        }
+        let output = try run(
+            "Tests/NimbusBeaconSimTests/Oracles/validate_responses.py",
+            arguments: ["--specs", Repository.shared.appendingPathComponent("specs").path,
+                        "--manager-spec", Repository.root.appendingPathComponent("docs/api/manager.yaml").path],
+            input: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let verdicts = String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
+        guard verdicts.count == exchanges.count else {
+            throw Missing(description: "the validator gave \(verdicts.count) verdicts for \(exchanges.count) exchanges")
+        }
+        return verdicts.map { $0 == #"{"ok": true}"# ? nil : $0 }
     }
 }
