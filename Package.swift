@@ -263,6 +263,7 @@ let package = Package(
             dependencies: [
                 "NimbusAPI", "NimbusHTTPClient", "NimbusKeysSession", "CNimbusSpawn", "NimbusPairing", "NimbusWaku", "NimbusRuntime",
                 "NimbusLibp2p", "NimbusSession", "NimbusRemote", "NimbusWakuPairing", "NimbusKeysChannel", "NimbusHex",
+                "NimbusConfig",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Logging
 import NimbusAPI
+import NimbusConfig
 import NimbusHex
 import NimbusLibp2p
 import NimbusPairing
@@ -107,7 +108,7 @@ struct RemoteOptions: ParsableArguments {
     @Option(name: .long, help: "Config directory (default: $XDG_CONFIG_HOME/nimbus-remote, else ~/.config/nimbus-remote).")
     var configDir: String?
 
-    @Option(name: .long, help: "A Waku service node's multiaddr, with /p2p/<peer id> (repeatable).")
+    @Option(name: .long, help: "A Waku service node's multiaddr, with /p2p/<peer id> (repeatable; default: [waku] bootstrap of config.toml in the config directory, else The Waku Network's fleet).")
     var wakuBootstrap: [String] = []
 
     @Flag(name: .long, help: "Use the local dev daemon's Waku node (its control socket: --socket, or ./.nimbus-dev).")
@@ -122,9 +123,22 @@ struct RemoteOptions: ParsableArguments {
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/nimbus-remote"
     }
 
+    /// The service nodes to reach hosts through: `--waku-bootstrap`, else `[waku] bootstrap` of `config.toml` in the
+    /// config directory, else The Waku Network's fleet (as the daemon's default), except that `--dev` alone means the
+    /// dev daemon's node by itself.
+    func bootstrapNodes() throws -> [String] {
+        if !wakuBootstrap.isEmpty { return wakuBootstrap }
+        let path = configDirectory + "/config.toml"
+        if let data = FileManager.default.contents(atPath: path) {
+            let config = try RemoteConfig(toml: String(decoding: data, as: UTF8.self), source: path)
+            if let bootstrap = config.wakuBootstrap { return bootstrap }
+        }
+        return dev ? [] : WakuNetworkDefaults.sandboxBootstrap
+    }
+
     /// Starts a light client of the bootstrap nodes (and, with --dev, the dev daemon's node).
     func startNode() async throws -> WakuNode {
-        var bootstrap = wakuBootstrap
+        var bootstrap = try bootstrapNodes()
         if dev {
             let status: WakuStatusReport = try await ControlClient(socketPath: connection.resolvedSocket).getJSON("/v1/waku/status")
             bootstrap += status.listenAddresses

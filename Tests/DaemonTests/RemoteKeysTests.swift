@@ -71,6 +71,14 @@ struct RemoteKeysTests {
         let listed = try await PairingTests.nimbus(["remote", "keys", "list", "--json"] + remote)
         #expect(try JSONDecoder().decode([KeyInfo].self, from: Data(listed.stdout.utf8)).map(\.pubkey) == hostKeys.map(\.pubkey))
 
+        // Reached through the service node its own config.toml names (no --dev, no --waku-bootstrap).
+        let address = try #require(try await WakuOfflineTests.wakuStatus(daemon).listenAddresses.first)
+        try "[waku]\nbootstrap = [\"\(address)\"]\n".write(
+            to: remoteDir.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
+        let configured = try await PairingTests.nimbus(["remote", "keys", "list", "--json", "--config-dir", remoteDir.path])
+        #expect(configured.status == 0, "\(configured.stderr)")
+        #expect(try JSONDecoder().decode([KeyInfo].self, from: Data(configured.stdout.utf8)).map(\.pubkey) == hostKeys.map(\.pubkey))
+
         // The deposit data verifies in the signer.
         let verified = try await PairingTests.nimbus(
             ["remote", "keys", "verify-deposit-data", out.appendingPathComponent(depositName).path, "--network", "hoodi"] + remote)
