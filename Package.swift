@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "NimbusRemote",
             dependencies: [
-                "NimbusSession", "NimbusWaku", "NimbusLibp2p", "NimbusPairing", "NimbusHex",
+                "NimbusSession", "NimbusWaku", "NimbusLibp2p", "NimbusPairing", "NimbusHex", "NimbusAPI", "NimbusKeysChannel",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -144,7 +144,7 @@ let package = Package(
 
         .executableTarget(
             name: "RemoteBench",
-            dependencies: ["NimbusRemote", "NimbusHTTPClient", "NimbusHex", "NimbusAPI", "NimbusKeysChannel", "NimbusKeysSession"], path: "Benchmarks/RemoteBench",
+            dependencies: ["NimbusRemote", "NimbusHTTPClient", "NimbusHex", "NimbusKeysSession"], path: "Benchmarks/RemoteBench",
             exclude: ["remote.sh"]
         ),
 
@@ -262,7 +262,7 @@ let package = Package(
             name: "nimbus",
             dependencies: [
                 "NimbusAPI", "NimbusHTTPClient", "NimbusKeysSession", "CNimbusSpawn", "NimbusPairing", "NimbusWaku", "NimbusRuntime",
-                "NimbusLibp2p", "NimbusSession", "NimbusRemote", "NimbusWakuPairing", "NimbusKeysChannel", "NimbusHex",
+                "NimbusLibp2p", "NimbusSession", "NimbusRemote", "NimbusWakuPairing", "NimbusHex",
                 "NimbusConfig",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -8,10 +8,8 @@
 // With --keys-socket, also a key command (`list`) through a keys channel to the host's signer (docs/keys-channel.md)
 // next to the same command on the host's local keys socket.
 import Foundation
-import NimbusAPI
 import NimbusHTTPClient
 import NimbusHex
-import NimbusKeysChannel
 import NimbusKeysSession
 import NimbusRemote
 
@@ -111,23 +109,6 @@ for _ in 0..<options.count {
 }
 client.shutdown()
 
-/// What an async task left for a waiting thread.
-final class Outcome<T: Sendable>: @unchecked Sendable { var value: Result<T, any Error>? }
-
-enum Wait {
-    /// Waits on this (main) thread for async work on the cooperative pool: the keys channel's transport is blocking.
-    static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-        let outcome = Outcome<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            do { outcome.value = .success(try await work()) } catch { outcome.value = .failure(error) }
-            done.signal()
-        }
-        done.wait()
-        return try outcome.value!.get()
-    }
-}
-
 /// `list`, `rounds` times on `transport`: the milliseconds of each.
 func timeList(_ transport: any KeysTransport, rounds: Int) throws -> [Double] {
     var times: [Double] = []
@@ -148,32 +129,12 @@ if let keysSocket = options.keysSocket {
     guard let signerText = host.signerKey, let signerKey = Hex.decode(signerText) else {
         fatalError("the paired host has no signer key pinned")
     }
-    final class Path: @unchecked Sendable { var value = "" }
-    let path = Path()
-    @Sendable func post<T: Decodable & Sendable>(_ route: String, _ body: some Encodable, _ expect: Int) throws -> T {
-        let bytes = [UInt8](try JSONEncoder().encode(body))
-        let response = try Wait.blocking {
-            try await session.request(method: "POST", target: "manager", path: route, body: bytes, timeout: .seconds(60))
-        }
-        precondition(response.status == expect, "HTTP \(response.status) on \(route)")
-        return try JSONDecoder().decode(T.self, from: Data(response.body))
-    }
     let start = clock.now
-    let channel = try KeysChannelClient(
-        deviceKey: try store.privateKey(), signerKey: signerKey,
-        handshake: { first in
-            let opened: KeysChannelAPI.Opened = try post(
-                "/v1/keys/channels", KeysChannelAPI.OpenRequest(handshake: Data(first).base64EncodedString()), 201)
-            path.value = "/v1/keys/channels/" + opened.channel
-            return [UInt8](Data(base64Encoded: opened.handshake)!)
-        },
-        exchange: { messages in
-            let output: KeysChannelAPI.Output = try post(path.value, KeysChannelAPI.Exchange(messages: KeysChannelAPI.encode(messages)), 200)
-            return .init(messages: KeysChannelAPI.decode(output.messages)!, turn: KeysChannelTurn(rawValue: output.turn)!)
-        })
+    let channel = try RemoteKeysChannel.open(session: session, deviceKey: try store.privateKey(), signerKey: signerKey)
     channelOpenTime = milliseconds(clock.now - start)
     let rounds = min(options.count, 100)
-    channelList = try timeList(channel, rounds: rounds)
+    channelList = try timeList(channel.client, rounds: rounds)
+    channel.close()
 
     let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
     var address = sockaddr_un()

@@ -27,31 +27,9 @@ enum KeysConversation {
         }
     }
 
-    /// Waits on a blocking thread (never the cooperative pool) for async work.
-    static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-        let outcome = Outcome<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            do { outcome.set(.success(try await work())) } catch { outcome.set(.failure(error)) }
-            done.signal()
-        }
-        done.wait()
-        return try outcome.get()
-    }
-
     /// Moves a command's body to its thread; the caller waits for it, so nothing touches it concurrently.
     private final class Carrier: @unchecked Sendable {
         let body: () throws -> Void
         init(_ body: @escaping () throws -> Void) { self.body = body }
-    }
-
-    private final class Outcome<T: Sendable>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var result: Result<T, any Error>?
-        func set(_ value: Result<T, any Error>) { lock.withLock { result = value } }
-        func get() throws -> T {
-            guard let result = lock.withLock({ result }) else { preconditionFailure("read before set") }
-            return try result.get()
-        }
     }
 }

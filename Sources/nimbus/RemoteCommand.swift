@@ -258,10 +258,15 @@ extension RemoteOptions {
     /// The client's store and the pinned key of the paired host named `name` (or the only one).
     func pairedHost(named name: String?) throws -> (store: RemoteStore, hostKey: [UInt8]) {
         let (store, pinned) = try pinnedHost(named: name)
+        return (store, try Self.key(of: pinned, store: store))
+    }
+
+    /// The pinned session key of a host.
+    static func key(of pinned: RemoteStore.PinnedHost, store: RemoteStore) throws -> [UInt8] {
         guard let hostKey = Hex.decode(pinned.staticKey), hostKey.count == 32 else {
             throw CLIError(description: "the pinned key of \(pinned.name) is damaged in \(store.directory)/hosts.json")
         }
-        return (store, hostKey)
+        return hostKey
     }
 
     /// Runs one manager-API request through a fresh session with the chosen paired host.

@@ -14,7 +14,7 @@ public enum Repository {
 /// (unless empty), else the repository's `.venv` (made by `scripts/oracles`, which CI runs). A missing interpreter is a test failure
 /// that says how to make one, never a skip.
 public enum OraclePython {
-    public struct Missing: Error, CustomStringConvertible {
+    public struct Failure: Error, CustomStringConvertible {
         public let description: String
     }
 
@@ -27,7 +27,7 @@ public enum OraclePython {
     /// The interpreter's path; throws with `instructions` (or the general ones) when there is none.
     public static func required(_ instructions: String? = nil) throws -> String {
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw Missing(description: "no Python at \(path): "
+            throw Failure(description: "no Python at \(path): "
                 + (instructions ?? "run scripts/oracles (CI does) or set NIMBUS_ORACLE_PYTHON"))
         }
         return path
@@ -58,7 +58,7 @@ public enum OraclePython {
         let data = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard success.contains(process.terminationStatus) else {
-            throw Missing(description: "\(script) exited with status \(process.terminationStatus)")
+            throw Failure(description: "\(script) exited with status \(process.terminationStatus)")
         }
         return data
     }
@@ -84,7 +84,7 @@ public enum OraclePython {
             input: Data((lines.joined(separator: "\n") + "\n").utf8), success: [0, 1])
         let verdicts = String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
         guard verdicts.count == exchanges.count else {
-            throw Missing(description: "the validator gave \(verdicts.count) verdicts for \(exchanges.count) exchanges")
+            throw Failure(description: "the validator gave \(verdicts.count) verdicts for \(exchanges.count) exchanges")
         }
         return verdicts.map { $0 == #"{"ok": true}"# ? nil : $0 }
     }
